@@ -1,0 +1,93 @@
+# hvkm: build the module and the userspace programs, run the tests.
+#
+#   make            hvkm.ko against KDIR, and the userspace programs
+#   make deps       install every Debian package needed (as root)
+#   make check      everything below, then all tests in the QEMU test VMs
+#   make check TESTS=<glob>   only the tests whose names match
+#   make demo       boot the QEMU test VM and show hvkm working in it
+#
+# KDIR defaults to the running kernel's build dir, else the newest installed
+# Debian linux-headers-*-amd64.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -o pipefail -ec
+
+BUILD := build
+NEWEST_HEADERS := $(shell ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V | tail -n1)
+KDIR ?= $(or $(wildcard /lib/modules/$(shell uname -r)/build),$(NEWEST_HEADERS))
+STOCK_RELEASE ?= $(shell ls /boot/vmlinuz-*-amd64 2>/dev/null | sed 's|/boot/vmlinuz-||' | sort -V | tail -n1)
+DEBUG_DIR = $(shell tests/kernel/debug-kernel.sh dir)
+TESTS ?=
+
+KMOD_SOURCES := Kbuild $(shell find kmod uapi tests/kunit -type f)
+USER_CFLAGS := -O2 -g -Wall -Wextra -Werror -Iuapi
+SELFTESTS := $(patsubst tests/selftests/%.c,$(BUILD)/selftests/%,$(wildcard tests/selftests/*.c))
+SELFTEST_LIB := $(wildcard tests/selftests/lib/*.c)
+HVCTL_SOURCES := $(wildcard userspace/hvctl/*.c)
+
+.PHONY: all kmod kmod-stock kmod-debug debug-kernel selftests tools check demo deps clean
+
+all: kmod $(BUILD)/hvctl
+
+deps:
+	scripts/deps.sh
+
+# Kbuild writes objects next to the sources, so each kernel gets its own copy
+# of the tree under build/kmod/<name>/.  The log is kept for the W=1 check.
+define build_kmod
+	@test -d "$(2)" || { echo "no kernel build dir '$(2)': run 'make deps' or set KDIR" >&2; exit 1; }
+	rm -rf $(BUILD)/kmod/$(1)
+	mkdir -p $(BUILD)/kmod/$(1) $(BUILD)/logs
+	rsync -aR $(KMOD_SOURCES) $(BUILD)/kmod/$(1)/
+	$(MAKE) -C $(2) M=$(CURDIR)/$(BUILD)/kmod/$(1) W=1 modules 2>&1 | tee $(BUILD)/logs/kmod-$(1).log
+endef
+
+kmod: $(BUILD)/kmod/host/kmod/hvkm.ko
+	ln -sf kmod/host/kmod/hvkm.ko $(BUILD)/hvkm.ko
+	@echo "built $(BUILD)/hvkm.ko for $(KDIR)"
+
+$(BUILD)/kmod/host/kmod/hvkm.ko: $(KMOD_SOURCES)
+	$(call build_kmod,host,$(KDIR))
+
+kmod-stock: $(BUILD)/kmod/stock/kmod/hvkm.ko
+$(BUILD)/kmod/stock/kmod/hvkm.ko: $(KMOD_SOURCES)
+	$(call build_kmod,stock,/lib/modules/$(STOCK_RELEASE)/build)
+
+# The debug kernel is built once per config fragment and cached (tests/kernel/).
+debug-kernel:
+	tests/kernel/debug-kernel.sh build
+
+kmod-debug: debug-kernel
+	$(call build_kmod,debug,$(DEBUG_DIR)/obj)
+
+$(BUILD)/hvctl: $(HVCTL_SOURCES) uapi/linux/hvkm.h
+	@mkdir -p $(BUILD)
+	$(CC) $(USER_CFLAGS) -o $@ $(HVCTL_SOURCES)
+
+# Static, so they run in the test VMs' busybox initramfs as they are.
+selftests: $(SELFTESTS) $(BUILD)/selftests/hvctl
+$(BUILD)/selftests/%: tests/selftests/%.c $(SELFTEST_LIB) $(wildcard tests/selftests/lib/*.h) uapi/linux/hvkm.h
+	@mkdir -p $(BUILD)/selftests
+	$(CC) $(USER_CFLAGS) -static -Itests/selftests -o $@ $< $(SELFTEST_LIB)
+$(BUILD)/selftests/hvctl: $(HVCTL_SOURCES) uapi/linux/hvkm.h
+	@mkdir -p $(BUILD)/selftests
+	$(CC) $(USER_CFLAGS) -static -o $@ $(HVCTL_SOURCES)
+
+# checkpatch.pl and the files it reads, from Debian's linux-source-6.1.
+tools: $(BUILD)/tools/checkpatch.pl
+$(BUILD)/tools/checkpatch.pl:
+	@mkdir -p $(BUILD)/tools
+	tar -xf /usr/src/linux-source-6.1.tar.xz -C $(BUILD)/tools --strip-components=2 \
+		linux-source-6.1/scripts/checkpatch.pl linux-source-6.1/scripts/spelling.txt \
+		linux-source-6.1/scripts/const_structs.checkpatch
+	touch $@
+
+check: all kmod-stock kmod-debug selftests tools
+	python3 tests/harness/run.py --build $(BUILD) --stock-release "$(STOCK_RELEASE)" \
+		--debug-dir "$(DEBUG_DIR)" --tests '$(TESTS)'
+
+demo: kmod-stock selftests
+	python3 tests/harness/demo.py --build $(BUILD) --stock-release "$(STOCK_RELEASE)"
+
+clean:
+	rm -rf $(BUILD)

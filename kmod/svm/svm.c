@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * hvkm: the SVM backend (AMD-V).  For now it owns SVM on each CPU: EFER.SVME
+ * and a host save area per CPU (AMD APM vol. 2, 15.4 and 15.30.4 VM_HSAVE_PA).
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <asm/io.h>
+#include <asm/msr.h>
+#include <asm/processor.h>
+#include <asm/svm.h>
+#include <linux/gfp.h>
+#include <linux/hvkm.h>
+#include <linux/mm.h>
+#include <linux/percpu.h>
+#include <linux/printk.h>
+
+#include "../hvkm.h"
+#include "svm_caps.h"
+
+/* The page VMRUN saves host state into; one per CPU, set in VM_HSAVE_PA. */
+static DEFINE_PER_CPU(struct page *, hvkm_svm_hsave);
+
+static void svm_read_facts(struct hvkm_svm_facts *f)
+{
+	u32 eax, ecx;
+
+	*f = (struct hvkm_svm_facts){};
+	f->max_ext_leaf = cpuid_eax(0x80000000);
+	if (f->max_ext_leaf >= 0x80000001)
+		f->ext_ecx = cpuid_ecx(0x80000001);
+	if (f->max_ext_leaf >= SVM_CPUID_FUNC)
+		cpuid(SVM_CPUID_FUNC, &eax, &f->svm_ebx, &ecx, &f->svm_edx);
+	/* VM_CR exists only on CPUs with SVM; read it without faulting. */
+	if (rdmsrl_safe(MSR_VM_CR, &f->vm_cr))
+		f->vm_cr = 0;
+	rdmsrl(MSR_EFER, f->efer);
+}
+
+static int svm_hardware_setup(struct hvkm_host_caps *caps)
+{
+	struct hvkm_svm_facts facts;
+	const char *why;
+	int ret;
+
+	svm_read_facts(&facts);
+	ret = hvkm_svm_check(&facts, &why);
+	if (ret) {
+		pr_err("SVM unusable: %s\n", why);
+		return ret;
+	}
+	caps->vendor = HVKM_VENDOR_SVM;
+	caps->nr_asids = facts.svm_ebx;
+	return 0;
+}
+
+static int svm_cpu_prepare(unsigned int cpu)
+{
+	struct page *page;
+
+	page = alloc_pages_node(cpu_to_node(cpu), GFP_KERNEL | __GFP_ZERO, 0);
+	if (!page)
+		return -ENOMEM;
+	per_cpu(hvkm_svm_hsave, cpu) = page;
+	return 0;
+}
+
+static void svm_cpu_release(unsigned int cpu)
+{
+	__free_page(per_cpu(hvkm_svm_hsave, cpu));
+	per_cpu(hvkm_svm_hsave, cpu) = NULL;
+}
+
+static int svm_enable_cpu(void)
+{
+	u64 efer;
+
+	rdmsrl(MSR_EFER, efer);
+	if (efer & EFER_SVME) {
+		pr_err("SVM is already enabled on CPU %d by another hypervisor; unload it first, e.g. 'modprobe -r kvm_amd'\n",
+		       smp_processor_id());
+		return -EBUSY;
+	}
+	wrmsrl(MSR_EFER, efer | EFER_SVME);
+	wrmsrl(MSR_VM_HSAVE_PA, page_to_phys(__this_cpu_read(hvkm_svm_hsave)));
+	return 0;
+}
+
+/*
+ * Clear VM_HSAVE_PA and EFER.SVME.  GIF is forced to 1 first: a fault between
+ * CLGI and STGI would otherwise leave INIT and NMI blocked after SVM is off.
+ * STGI can #UD if SVM was turned off under us (an NMI doing this same job);
+ * GIF is then already 1, so the fault is ignored.
+ */
+static void svm_disable_cpu(void)
+{
+	u64 efer;
+
+	wrmsrl(MSR_VM_HSAVE_PA, 0);
+	rdmsrl(MSR_EFER, efer);
+	if (!(efer & EFER_SVME))
+		return;
+	asm goto("1: stgi\n\t"
+		 _ASM_EXTABLE(1b, %l[fault])
+		 ::: "memory" : fault);
+fault:
+	wrmsrl(MSR_EFER, efer & ~EFER_SVME);
+}
+
+const struct hvkm_vendor_ops hvkm_svm_ops = {
+	.name = "svm",
+	.hardware_setup = svm_hardware_setup,
+	.cpu_prepare = svm_cpu_prepare,
+	.cpu_release = svm_cpu_release,
+	.enable_cpu = svm_enable_cpu,
+	.disable_cpu = svm_disable_cpu,
+	.emergency_disable_cpu = svm_disable_cpu,
+};

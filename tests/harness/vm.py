@@ -1,0 +1,214 @@
+"""Booting one test VM: its initramfs, the QEMU run, and what it reported."""
+
+import gzip
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import logscan
+import tap
+
+HERE = Path(__file__).resolve().parent
+BUSYBOX = Path("/bin/busybox")
+QEMU = "qemu-system-x86_64"
+
+
+@dataclass
+class Kernel:
+    """A kernel the tests boot, and hvkm built against it."""
+    name: str          # "stock" or "debug"
+    image: Path        # bzImage / vmlinuz
+    release: str
+    modules: Path      # its /lib/modules/<release>
+    kmod_build: Path   # build tree holding kmod/hvkm.ko (and tests/kunit/)
+
+
+@dataclass
+class Step:
+    name: str
+    timeout: int       # seconds, enforced inside the VM
+    command: str
+
+
+@dataclass
+class Profile:
+    """One VM boot: a kernel, a CPU model and the steps to run in it."""
+    name: str
+    kernel: str
+    cpu: str
+    steps: list
+    append: str = ""
+    boot_timeout: int = 120    # seconds to reach /init and power off
+
+
+@dataclass
+class Outcome:
+    results: list = field(default_factory=list)   # tap.Result, named in full
+    seconds: float = 0.0
+
+
+# Modules from the kernel's own tree that the steps load.
+MODULES = ["kvm_amd", "msr"]
+
+
+def _module_closure(kernel, names):
+    """Files of the named modules and everything they depend on."""
+    base = kernel.modules.parent.parent.parent  # strip lib/modules/<release>
+    files, todo, seen = [], list(names), set()
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        info = subprocess.run(
+            ["modinfo", "-b", str(base), "-k", kernel.release, "-F", "filename", name],
+            capture_output=True, text=True)
+        path = info.stdout.strip()
+        if info.returncode != 0 or not path.startswith("/"):
+            continue  # built in, or not built: nothing to copy
+        files.append(Path("/" + path.lstrip("/")))  # modinfo -b / says "//lib/..."
+        deps = subprocess.run(
+            ["modinfo", "-b", str(base), "-k", kernel.release, "-F", "depends", name],
+            capture_output=True, text=True, check=True).stdout.strip()
+        todo.extend(d for d in deps.split(",") if d)
+    return files
+
+
+def _copy(src, dst, mode=0o755):
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(src, dst)
+    os.chmod(dst, mode)
+
+
+def build_initramfs(kernel, profile, selftests, out):
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        _copy(BUSYBOX, root / "bin/busybox")
+        _copy(HERE / "init.sh", root / "init")
+        for script in ("kunit", "kmemleak", "splat"):
+            _copy(HERE / f"{script}.sh", root / f"bin/hvkm-{script}")
+        for binary in sorted(selftests.iterdir()):
+            _copy(binary, root / "bin" / binary.name)
+        _copy(kernel.kmod_build / "kmod/hvkm.ko", root / "lib/hvkm/hvkm.ko", 0o644)
+        kunit = kernel.kmod_build / "tests/kunit/hvkm_kunit.ko"
+        if kunit.exists():
+            _copy(kunit, root / "lib/hvkm/hvkm_kunit.ko", 0o644)
+
+        moddir = root / "lib/modules" / kernel.release
+        for path in _module_closure(kernel, MODULES):
+            _copy(path, moddir / path.relative_to(kernel.modules), 0o644)
+        for meta in ("modules.builtin", "modules.builtin.modinfo", "modules.order"):
+            if (kernel.modules / meta).exists():
+                _copy(kernel.modules / meta, moddir / meta, 0o644)
+        moddir.mkdir(parents=True, exist_ok=True)
+        subprocess.run(["depmod", "-b", str(root), kernel.release], check=True)
+
+        (root / "plan").write_text(
+            "".join(f"{s.name} {s.timeout} {s.command}\n" for s in profile.steps))
+        listing = subprocess.run(["find", "."], cwd=root, capture_output=True,
+                                 check=True).stdout
+        archive = subprocess.run(["cpio", "-o", "-H", "newc", "--quiet"], cwd=root,
+                                 input=listing, capture_output=True, check=True).stdout
+        out.write_bytes(gzip.compress(archive, compresslevel=1))
+
+
+def _parse_steps(text):
+    """{step: (output, status or None)} and whether /init got to the end."""
+    steps, current, buf = {}, None, []
+    booted = done = False
+    for line in text.replace("\r", "").splitlines():
+        if line.startswith("@@hvkm boot"):
+            booted = True
+        elif line.startswith("@@hvkm begin "):
+            current, buf = line.split()[2], []
+            steps[current] = ("", None)
+        elif line.startswith("@@hvkm end ") and current:
+            steps[current] = ("\n".join(buf), int(line.split()[3]))
+            current = None
+        elif line.startswith("@@hvkm done"):
+            done = True
+        elif current:
+            buf.append(line)
+    if current:
+        steps[current] = ("\n".join(buf), None)
+    return steps, booted, done
+
+
+def _step_results(profile, step, output, status, vm_timed_out):
+    prefix = f"{profile.name}/{step.name}"
+    if status is None:
+        why = ("the VM was stopped after its time limit" if vm_timed_out
+               else "the VM stopped")
+        return [tap.Result(prefix, "fail", f"did not finish: {why}; see the console log")]
+    results = [tap.Result(f"{prefix}/{r.name}", r.status, r.reason)
+               for r in tap.parse(output)]
+    failed = any(r.status == "fail" for r in results)
+    if status == 137:
+        results.append(tap.Result(prefix, "fail", f"killed after its {step.timeout} s limit"))
+    elif status not in (0, 4) and not failed:
+        results.append(tap.Result(prefix, "fail", f"exit status {status}"))
+    elif not results:
+        results.append(tap.Result(prefix, "fail", "reported no results"))
+    return results
+
+
+def run(profile, kernel, selftests, logdir):
+    """Boot @profile on @kernel; every result it produced, named in full."""
+    logdir.mkdir(parents=True, exist_ok=True)
+    initrd = logdir / "initramfs.cpio.gz"
+    console, results_log, qemu_log = (logdir / "console.log", logdir / "results.log",
+                                      logdir / "qemu.log")
+    build_initramfs(kernel, profile, selftests, initrd)
+    for f in (console, results_log):
+        f.unlink(missing_ok=True)
+
+    limit = profile.boot_timeout + sum(s.timeout for s in profile.steps)
+    cmd = [QEMU, "-accel", "tcg,thread=multi", "-cpu", profile.cpu, "-smp", "2",
+           "-m", "2048", "-nodefaults", "-no-user-config", "-display", "none",
+           "-no-reboot", "-kernel", str(kernel.image), "-initrd", str(initrd),
+           "-append", f"console=ttyS0 panic=-1 {profile.append}".strip(),
+           "-serial", f"file:{console}", "-serial", f"file:{results_log}"]
+    start = time.monotonic()
+    timed_out = False
+    with open(qemu_log, "w") as qlog:
+        qlog.write(" ".join(cmd) + "\n")
+        qlog.flush()
+        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=qlog,
+                                stderr=subprocess.STDOUT)
+        try:
+            proc.wait(timeout=limit)
+        except subprocess.TimeoutExpired:
+            timed_out = True
+            proc.kill()
+            proc.wait()
+    outcome = Outcome(seconds=time.monotonic() - start)
+
+    text = results_log.read_text(errors="replace") if results_log.exists() else ""
+    steps, booted, done = _parse_steps(text)
+    if not booted:
+        outcome.results.append(tap.Result(
+            f"{profile.name}/boot", "fail",
+            f"the VM never reached /init (timed out: {timed_out}); see {console}"))
+    for step in profile.steps:
+        output, status = steps.get(step.name, ("", None))
+        if step.name not in steps:
+            if booted:
+                outcome.results.append(tap.Result(
+                    f"{profile.name}/{step.name}", "fail", "never started: the VM stopped before it"))
+            continue
+        outcome.results.extend(_step_results(profile, step, output, status, timed_out))
+    if booted and not done and all(s.name in steps for s in profile.steps):
+        outcome.results.append(tap.Result(f"{profile.name}/poweroff", "fail",
+                                          "the VM did not reach the end of /init"))
+
+    log = console.read_text(errors="replace") if console.exists() else ""
+    splats = logscan.scan(log)
+    for _, line in splats:
+        outcome.results.append(tap.Result(f"{profile.name}/kernel-log", "fail", line))
+    if booted and not splats:
+        outcome.results.append(tap.Result(f"{profile.name}/kernel-log", "pass"))
+    return outcome
