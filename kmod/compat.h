@@ -6,16 +6,17 @@
 #ifndef HVKM_COMPAT_H
 #define HVKM_COMPAT_H
 
-#include <linux/version.h>
-
 /*
  * A crash kexec or an emergency reboot must turn SVM off on every CPU: with
- * GIF=0 the CPU ignores INIT.  Up to 6.5 the kernel does that for SVM by
- * itself (cpu_emergency_svm_disable() in asm/virtext.h).  From 6.6 it only
- * calls the single callback registered with
- * cpu_emergency_register_virt_callback(), so hvkm registers its own there.
+ * GIF=0 the CPU ignores INIT.  Kernels that still have asm/virtext.h (up to
+ * 6.5) do that for SVM by themselves (cpu_emergency_svm_disable()).  Later
+ * ones only call the single callback registered with
+ * cpu_emergency_register_virt_callback(), so there hvkm registers its own.
  */
-#define HVKM_NEEDS_EMERGENCY_CALLBACK \
-	(LINUX_VERSION_CODE >= KERNEL_VERSION(6, 6, 0))
+#if __has_include("asm/virtext.h")
+#define HVKM_NEEDS_EMERGENCY_CALLBACK false
+#else
+#define HVKM_NEEDS_EMERGENCY_CALLBACK true
+#endif
 
 #endif /* HVKM_COMPAT_H */

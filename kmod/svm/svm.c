@@ -18,6 +18,8 @@
 #include "../hvkm.h"
 #include "svm_caps.h"
 
+void hvkm_svm_stgi_safe(void);
+
 /* The page VMRUN saves host state into; one per CPU, set in VM_HSAVE_PA. */
 static DEFINE_PER_CPU(struct page *, hvkm_svm_hsave);
 
@@ -87,10 +89,8 @@ static int svm_enable_cpu(void)
 }
 
 /*
- * Clear VM_HSAVE_PA and EFER.SVME.  GIF is forced to 1 first: a fault between
+ * Clear VM_HSAVE_PA and EFER.SVME.  GIF is forced to 1 first: a crash between
  * CLGI and STGI would otherwise leave INIT and NMI blocked after SVM is off.
- * STGI can #UD if SVM was turned off under us (an NMI doing this same job);
- * GIF is then already 1, so the fault is ignored.
  */
 static void svm_disable_cpu(void)
 {
@@ -100,10 +100,7 @@ static void svm_disable_cpu(void)
 	rdmsrl(MSR_EFER, efer);
 	if (!(efer & EFER_SVME))
 		return;
-	asm goto("1: stgi\n\t"
-		 _ASM_EXTABLE(1b, %l[fault])
-		 ::: "memory" : fault);
-fault:
+	hvkm_svm_stgi_safe();
 	wrmsrl(MSR_EFER, efer & ~EFER_SVME);
 }
 

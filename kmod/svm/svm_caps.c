@@ -40,7 +40,7 @@ int hvkm_svm_check(const struct hvkm_svm_facts *f, const char **why)
 		return -ENODEV;
 	}
 	if (f->efer & EFER_SVME) {
-		*why = "EFER.SVME is already set: another hypervisor owns SVM; unload it first, e.g. 'modprobe -r kvm_amd'";
+		*why = "EFER.SVME is set: another hypervisor owns SVM; try 'modprobe -r kvm_amd'";
 		return -EBUSY;
 	}
 	*why = NULL;

@@ -36,7 +36,7 @@ int hvkm_vmx_check(const struct hvkm_vmx_facts *f, const char **why)
 		return -ENODEV;
 	}
 	if ((f->feature_control & fc_needed) != fc_needed) {
-		*why = "IA32_FEATURE_CONTROL does not enable VMX outside SMX: VT-x is disabled in the firmware setup";
+		*why = "IA32_FEATURE_CONTROL: VT-x is disabled in the firmware setup";
 		return -ENODEV;
 	}
 	if (!vmx_allowed1(f->procbased_ctls, CPU_BASED_ACTIVATE_SECONDARY_CONTROLS)) {
@@ -52,7 +52,7 @@ int hvkm_vmx_check(const struct hvkm_vmx_facts *f, const char **why)
 		return -ENODEV;
 	}
 	if (f->cr4 & X86_CR4_VMXE) {
-		*why = "CR4.VMXE is already set: another hypervisor owns VMX; unload it first, e.g. 'modprobe -r kvm_intel'";
+		*why = "CR4.VMXE is set: another hypervisor owns VMX; try 'modprobe -r kvm_intel'";
 		return -EBUSY;
 	}
 	*why = NULL;
