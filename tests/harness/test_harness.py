@@ -132,6 +132,14 @@ class StepAccountingTest(unittest.TestCase):
                                "1..1\nok 1 x # SKIP no cpu", 4, False)
         self.assertEqual([(r.name, r.status) for r in res], [("p/a/x", "skip")])
 
+    def test_step_judged_by_exit_status_only(self):
+        step = vm.Step("demo", 10, "demo", tap=False)
+        self.assertEqual([(r.name, r.status) for r in
+                          vm._step_results(self.profile, step, "free text", 0, False)],
+                         [("p/demo", "pass")])
+        self.assertEqual([r.status for r in
+                          vm._step_results(self.profile, step, "ok 1 x", 2, False)], ["fail"])
+
 
 class SelectorTest(unittest.TestCase):
     def test_plain_word_matches_anywhere(self):

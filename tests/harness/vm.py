@@ -32,6 +32,7 @@ class Step:
     name: str
     timeout: int       # seconds, enforced inside the VM
     command: str
+    tap: bool = True   # prints TAP/KTAP; else only its exit status counts
 
 
 @dataclass
@@ -89,7 +90,7 @@ def build_initramfs(kernel, profile, selftests, out):
         root = Path(tmp)
         _copy(BUSYBOX, root / "bin/busybox")
         _copy(HERE / "init.sh", root / "init")
-        for script in ("kunit", "kmemleak", "splat"):
+        for script in ("kunit", "kmemleak", "splat", "demo"):
             _copy(HERE / f"{script}.sh", root / f"bin/hvkm-{script}")
         for binary in sorted(selftests.iterdir()):
             _copy(binary, root / "bin" / binary.name)
@@ -144,6 +145,9 @@ def _step_results(profile, step, output, status, vm_timed_out):
         why = ("the VM was stopped after its time limit" if vm_timed_out
                else "the VM stopped")
         return [tap.Result(prefix, "fail", f"did not finish: {why}; see the console log")]
+    if not step.tap:
+        return [tap.Result(prefix, "pass" if status == 0 else "fail",
+                           f"exit status {status}" if status else "")]
     results = [tap.Result(f"{prefix}/{r.name}", r.status, r.reason)
                for r in tap.parse(output)]
     failed = any(r.status == "fail" for r in results)
@@ -156,8 +160,36 @@ def _step_results(profile, step, output, status, vm_timed_out):
     return results
 
 
-def run(profile, kernel, selftests, logdir):
-    """Boot @profile on @kernel; every result it produced, named in full."""
+def _wait(proc, limit, results_log, echo):
+    """Wait for QEMU; with @echo, copy the steps' output there as it comes."""
+    deadline = time.monotonic() + limit
+    offset = 0
+    while True:
+        try:
+            proc.wait(timeout=0.5 if echo else limit)
+            finished = True
+        except subprocess.TimeoutExpired:
+            finished = False
+        if echo and results_log.exists():
+            with open(results_log, "rb") as f:
+                f.seek(offset)
+                data = f.read()
+            offset += len(data)
+            for line in data.decode(errors="replace").replace("\r", "").splitlines(True):
+                if not line.startswith("@@hvkm"):
+                    echo.write(line)
+            echo.flush()
+        if finished:
+            return False
+        if time.monotonic() >= deadline:
+            proc.kill()
+            proc.wait()
+            return True
+
+
+def run(profile, kernel, selftests, logdir, echo=None):
+    """Boot @profile on @kernel; every result it produced, named in full.
+    With @echo (a file), what the steps print is copied there live."""
     logdir.mkdir(parents=True, exist_ok=True)
     initrd = logdir / "initramfs.cpio.gz"
     console, results_log, qemu_log = (logdir / "console.log", logdir / "results.log",
@@ -173,18 +205,12 @@ def run(profile, kernel, selftests, logdir):
            "-append", f"console=ttyS0 panic=-1 {profile.append}".strip(),
            "-serial", f"file:{console}", "-serial", f"file:{results_log}"]
     start = time.monotonic()
-    timed_out = False
     with open(qemu_log, "w") as qlog:
         qlog.write(" ".join(cmd) + "\n")
         qlog.flush()
         proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=qlog,
                                 stderr=subprocess.STDOUT)
-        try:
-            proc.wait(timeout=limit)
-        except subprocess.TimeoutExpired:
-            timed_out = True
-            proc.kill()
-            proc.wait()
+        timed_out = _wait(proc, limit, results_log, echo)
     outcome = Outcome(seconds=time.monotonic() - start)
 
     text = results_log.read_text(errors="replace") if results_log.exists() else ""
