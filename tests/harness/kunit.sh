@@ -1,13 +1,11 @@
 #!/bin/sh
-# Loads hvkm's KUnit module (its suites run at load) and prints the KTAP
-# results of every hvkm suite from debugfs.
+# Loads hvkm's KUnit module, whose suites run at load, and prints their KTAP
+# from the kernel log.  (Linux 6.1's debugfs results keep only the last case
+# of a parameterised test, so the log is the complete record.)
 set -e
+dmesg -c >/dev/null
 insmod /lib/hvkm/hvkm_kunit.ko
-found=0
-for results in /sys/kernel/debug/kunit/hvkm_*/results; do
-	[ -e "$results" ] || continue
-	cat "$results"
-	found=1
-done
 rmmod hvkm_kunit
-[ "$found" = 1 ] || { echo "no hvkm KUnit suite in /sys/kernel/debug/kunit"; exit 1; }
+ktap=$(dmesg | sed -e 's/^\[[ 0-9.]*\] //')
+echo "$ktap"
+echo "$ktap" | grep -q '# Subtest: hvkm_' || { echo "no hvkm KUnit suite ran"; exit 1; }

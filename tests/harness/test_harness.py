@@ -23,13 +23,18 @@ KTAP version 1
 not ok 1 - hvkm_svm_caps
 """
 
+# What Linux 6.1 logs for a module's suites (the executor's outer level is
+# indented by four).
 KTAP_FLAT_SUITE = """\
-KTAP version 1
-# Subtest: hvkm_caps
-1..2
-    ok 1 - pick_vendor_by_cpu
-    ok 2 - unknown_extension_is_zero
-ok 1 - hvkm_caps
+hvkm_kunit: loading out-of-tree module taints kernel.
+    KTAP version 1
+    # Subtest: hvkm_caps
+    1..2
+    ok 1 pick_vendor_by_cpu
+    ok 2 unknown_extension_is_zero
+# hvkm_caps: pass:2 fail:0 skip:0 total:2
+# Totals: pass:2 fail:0 skip:0 total:2
+ok 3 hvkm_caps
 """
 
 TAP_SELFTEST = """\

@@ -25,7 +25,7 @@ static const struct vmx_case vmx_cases[] = {
 	{ "usable",
 	  { BIT(5), FC_ON, CTLS_SEC, CTLS2_ALL, X86_CR4_PAE }, 0, NULL },
 	{ "no_vmx_bit",
-	  { ~BIT(5), FC_ON, CTLS_SEC, CTLS2_ALL, 0 }, -ENODEV, "ECX.VMX" },
+	  { ~(u32)BIT(5), FC_ON, CTLS_SEC, CTLS2_ALL, 0 }, -ENODEV, "ECX.VMX" },
 	{ "feature_control_unlocked",
 	  { BIT(5), FEAT_CTL_VMX_ENABLED_OUTSIDE_SMX, CTLS_SEC, CTLS2_ALL, 0 },
 	  -ENODEV, "firmware" },
