@@ -130,18 +130,6 @@ static int load_unload_20_cycles(void)
 	return KSFT_PASS;
 }
 
-static int kmemleak_write(const char *cmd)
-{
-	int fd = open(KMEMLEAK, O_WRONLY | O_CLOEXEC), ret = 0;
-
-	if (fd < 0)
-		return -errno;
-	if (write(fd, cmd, strlen(cmd)) < 0)
-		ret = -errno;
-	close(fd);
-	return ret;
-}
-
 /*
  * kmemleak reports only objects older than 5 s, so forget what is known,
  * cycle the module, wait, and scan.  Any report names a leak of this test.
@@ -154,14 +142,14 @@ static int no_kmemleak_after_20_cycles(void)
 
 	KSFT_SKIP_IF(access(KMEMLEAK, F_OK) != 0, "kernel without kmemleak");
 	KSFT_CHECK(ensure_unloaded() == 0, "setup");
-	KSFT_CHECK(kmemleak_write("clear") == 0, "kmemleak clear");
+	KSFT_CHECK(write_file(KMEMLEAK, "clear") == 0, "kmemleak clear");
 	for (i = 0; i < 20; i++) {
 		KSFT_CHECK(hvkm_module_load() == 0, "cycle %d", i);
 		KSFT_CHECK(hvkm_module_unload() == 0, "cycle %d", i);
 	}
 	sleep(6);
-	KSFT_CHECK(kmemleak_write("scan") == 0, "kmemleak scan");
-	KSFT_CHECK(kmemleak_write("scan") == 0, "kmemleak scan");
+	KSFT_CHECK(write_file(KMEMLEAK, "scan") == 0, "kmemleak scan");
+	KSFT_CHECK(write_file(KMEMLEAK, "scan") == 0, "kmemleak scan");
 	fd = open(KMEMLEAK, O_RDONLY | O_CLOEXEC);
 	KSFT_CHECK(fd >= 0, "open %s", KMEMLEAK);
 	n = read(fd, report, sizeof(report) - 1);

@@ -95,19 +95,24 @@ bool cpu_is_online(int cpu)
 	return read_int_file(path, &val) == 0 && val == 1;
 }
 
-int cpu_set_online(int cpu, bool online)
+int write_file(const char *path, const char *text)
 {
-	char path[64];
-	int fd, ret = 0;
+	int fd = open(path, O_WRONLY | O_CLOEXEC), ret = 0;
 
-	snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu%d/online", cpu);
-	fd = open(path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	if (write(fd, online ? "1" : "0", 1) != 1)
+	if (write(fd, text, strlen(text)) < 0)
 		ret = -errno;
 	close(fd);
 	return ret;
+}
+
+int cpu_set_online(int cpu, bool online)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu%d/online", cpu);
+	return write_file(path, online ? "1" : "0");
 }
 
 int msr_read(int cpu, uint32_t msr, uint64_t *val)

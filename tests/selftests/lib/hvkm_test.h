@@ -25,6 +25,8 @@ int hvkm_module_ensure(void);
 
 int hvkm_open(void);
 
+/* Write @text to a (sysfs, debugfs) file. */
+int write_file(const char *path, const char *text);
 /* Run a shell command; its exit status, or -1. */
 int run_cmd(const char *cmd);
 
