@@ -35,6 +35,10 @@ long hvkm_check_extension(const struct hvkm_host_caps *caps, unsigned long ext)
 		return caps->vendor;
 	case HVKM_CAP_NR_ASIDS:
 		return caps->nr_asids;
+	case HVKM_CAP_MAX_VPS:
+		return caps->max_vps;
+	case HVKM_CAP_NR_MEMORY_SLOTS:
+		return HVKM_NR_MEMORY_SLOTS;
 	default:
 		return 0;
 	}

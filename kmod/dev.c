@@ -20,6 +20,8 @@ static long hvkm_dev_ioctl(struct file *file, unsigned int cmd,
 		return HVKM_API_VERSION;
 	case HVKM_CHECK_EXTENSION:
 		return hvkm_check_extension(&hvkm_caps, arg);
+	case HVKM_CREATE_PARTITION:
+		return hvkm_partition_create((const void __user *)arg);
 	default:
 		return -ENOTTY;
 	}

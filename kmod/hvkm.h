@@ -5,13 +5,67 @@
 #ifndef HVKM_H
 #define HVKM_H
 
+#include <linux/hvkm.h>
+#include <linux/kref.h>
+#include <linux/mutex.h>
 #include <linux/types.h>
+#include <linux/wait.h>
+
+struct mm_struct;
+
+#define HVKM_NR_MEMORY_SLOTS	32
+/* Guest physical addresses hvkm maps: what 4-level nested paging covers. */
+#define HVKM_GPA_BITS		48
+
+struct hvkm_memory_slot {
+	u64 gpa;
+	u64 size;		/* 0: slot unused */
+	u64 uaddr;
+	u32 flags;		/* HVKM_MEM_* */
+};
+
+/*
+ * A guest partition: its memory map, its VPs and what CPUID answers.  It
+ * belongs to the process (mm) that created it; other processes get -EIO.
+ * Partition fd and VP fds each hold a reference.
+ */
+struct hvkm_partition {
+	struct kref kref;
+	struct mm_struct *mm;
+	/* Protects slots, vps, nr_vps and cpuid. */
+	struct mutex lock;
+	struct hvkm_memory_slot slots[HVKM_NR_MEMORY_SLOTS];
+	u32 max_vps;
+	u32 nr_vps;
+	struct hvkm_vp **vps;
+	struct hvkm_cpuid_entry *cpuid;
+	u32 cpuid_nent;
+	/* The backend's nested page tables; mmu_lock protects their changes. */
+	struct mutex mmu_lock;
+	void *arch;
+};
+
+/* A virtual processor; its fd holds a reference to the partition. */
+struct hvkm_vp {
+	struct hvkm_partition *partition;
+	u32 vp_index;
+	u32 apic_id;
+	struct hvkm_run *run;	/* the page userspace maps */
+	/* One RUN or register access at a time. */
+	struct mutex run_lock;
+	bool halted;
+	wait_queue_head_t wq;	/* where a halted VP sleeps */
+	void *arch;
+};
 
 /* What the hardware offers, filled in by the vendor backend at load. */
 struct hvkm_host_caps {
 	u32 vendor;		/* HVKM_VENDOR_* */
 	u32 nr_asids;		/* SVM ASIDs or VMX VPIDs */
+	u32 max_vps;		/* per partition: the max_vps parameter */
 };
+
+extern unsigned int hvkm_max_vps;
 
 /*
  * A hardware virtualization backend (kmod/svm/, kmod/vmx/).  The common code
@@ -20,6 +74,7 @@ struct hvkm_host_caps {
  * @hardware_setup: check on the calling CPU that the hardware can run hvkm,
  *	fill @caps; -ENODEV (not capable) or -EBUSY (owned by someone else) with
  *	one log line saying what is wrong.
+ * @hardware_unsetup: undo a successful @hardware_setup.
  * @cpu_prepare/@cpu_release: allocate/free per-CPU resources; may sleep.
  * @enable_cpu: turn virtualization on for this CPU; interrupts are off.
  *	-EBUSY if another hypervisor already holds this CPU.
@@ -30,11 +85,29 @@ struct hvkm_host_caps {
 struct hvkm_vendor_ops {
 	const char *name;
 	int (*hardware_setup)(struct hvkm_host_caps *caps);
+	void (*hardware_unsetup)(void);
 	int (*cpu_prepare)(unsigned int cpu);
 	void (*cpu_release)(unsigned int cpu);
 	int (*enable_cpu)(void);
 	void (*disable_cpu)(void);
 	void (*emergency_disable_cpu)(void);
+
+	int (*partition_init)(struct hvkm_partition *p);
+	void (*partition_destroy)(struct hvkm_partition *p);
+	int (*vp_create)(struct hvkm_vp *vp);
+	void (*vp_free)(struct hvkm_vp *vp);
+	int (*vp_run)(struct hvkm_vp *vp);
+	int (*get_register)(struct hvkm_vp *vp, struct hvkm_register_assoc *reg);
+	int (*set_register)(struct hvkm_vp *vp, const struct hvkm_register_assoc *reg);
+};
+
+/*
+ * What one vp_run() call decided: go round again, or return to userspace
+ * with hvkm_run filled in.
+ */
+enum hvkm_exit_action {
+	HVKM_RESUME = 0,
+	HVKM_EXIT_TO_USER = 1,
 };
 
 extern const struct hvkm_vendor_ops hvkm_svm_ops;
@@ -51,6 +124,21 @@ long hvkm_check_extension(const struct hvkm_host_caps *caps, unsigned long ext);
 /* virt.c: virtualization on every online CPU, following hotplug and reboot */
 int hvkm_virt_enable_all(void);
 void hvkm_virt_disable_all(void);
+
+/* partition.c */
+int hvkm_partition_create(const struct hvkm_create_partition __user *arg);
+void hvkm_partition_put(struct hvkm_partition *p);
+const struct hvkm_memory_slot *hvkm_slot_find(struct hvkm_partition *p, u64 gpa);
+
+/* vp.c */
+int hvkm_vp_create(struct hvkm_partition *p, const struct hvkm_create_vp __user *arg);
+/* Sleep until the halted VP has work, or a signal: -EINTR. */
+int hvkm_vp_halt(struct hvkm_vp *vp);
+
+/* cpuid.c */
+int hvkm_cpuid_set(struct hvkm_partition *p, const struct hvkm_cpuid __user *arg);
+const struct hvkm_cpuid_entry *hvkm_cpuid_find(const struct hvkm_cpuid_entry *table,
+					       u32 nent, u32 function, u32 index);
 
 /* dev.c: /dev/hvkm */
 int hvkm_dev_register(void);

@@ -29,24 +29,30 @@ static int __init hvkm_init(void)
 	if (ret)
 		return ret;
 	hvkm_vendor = ops;
+	hvkm_caps.max_vps = hvkm_max_vps;
 
 	ret = hvkm_virt_enable_all();
 	if (ret)
-		return ret;
+		goto err_unsetup;
 	ret = hvkm_dev_register();
-	if (ret) {
-		hvkm_virt_disable_all();
-		return ret;
-	}
+	if (ret)
+		goto err_disable;
 	pr_info("%s enabled on %u CPUs, %u ASIDs\n", ops->name,
 		num_online_cpus(), hvkm_caps.nr_asids);
 	return 0;
+
+err_disable:
+	hvkm_virt_disable_all();
+err_unsetup:
+	ops->hardware_unsetup();
+	return ret;
 }
 
 static void __exit hvkm_exit(void)
 {
 	hvkm_dev_unregister();
 	hvkm_virt_disable_all();
+	hvkm_vendor->hardware_unsetup();
 }
 
 module_init(hvkm_init);

@@ -15,13 +15,12 @@
 #include <linux/percpu.h>
 #include <linux/printk.h>
 
-#include "../hvkm.h"
+#include "svm.h"
 #include "svm_caps.h"
 
-void hvkm_svm_stgi_safe(void);
-
-/* The page VMRUN saves host state into; one per CPU, set in VM_HSAVE_PA. */
-static DEFINE_PER_CPU(struct page *, hvkm_svm_hsave);
+DEFINE_PER_CPU(struct hvkm_svm_cpu, hvkm_svm_cpu);
+/* ASIDs 1..hvkm_svm_max_asid are for guests; 0 is the host's. */
+u32 hvkm_svm_max_asid;
 
 static void svm_read_facts(struct hvkm_svm_facts *f)
 {
@@ -51,26 +50,46 @@ static int svm_hardware_setup(struct hvkm_host_caps *caps)
 		pr_err("SVM unusable: %s\n", why);
 		return ret;
 	}
+	if (!boot_cpu_has(X86_FEATURE_XSAVE)) {
+		pr_err("SVM unusable: hvkm needs XSAVE to switch the guest's FPU state\n");
+		return -ENODEV;
+	}
 	caps->vendor = HVKM_VENDOR_SVM;
 	caps->nr_asids = facts.svm_ebx;
-	return 0;
+	hvkm_svm_max_asid = facts.svm_ebx - 1;
+	return hvkm_svm_vp_setup();
 }
 
 static int svm_cpu_prepare(unsigned int cpu)
 {
-	struct page *page;
+	struct hvkm_svm_cpu *sc = per_cpu_ptr(&hvkm_svm_cpu, cpu);
+	int node = cpu_to_node(cpu);
 
-	page = alloc_pages_node(cpu_to_node(cpu), GFP_KERNEL | __GFP_ZERO, 0);
-	if (!page)
+	sc->hsave = alloc_pages_node(node, GFP_KERNEL | __GFP_ZERO, 0);
+	sc->host_vmsave = alloc_pages_node(node, GFP_KERNEL | __GFP_ZERO, 0);
+	if (!sc->hsave || !sc->host_vmsave) {
+		if (sc->hsave)
+			__free_page(sc->hsave);
+		if (sc->host_vmsave)
+			__free_page(sc->host_vmsave);
+		sc->hsave = NULL;
+		sc->host_vmsave = NULL;
 		return -ENOMEM;
-	per_cpu(hvkm_svm_hsave, cpu) = page;
+	}
+	/* Generation 1 and up: a VP that never ran (generation 0) gets an ASID. */
+	sc->asid_generation = 1;
+	sc->next_asid = 1;
 	return 0;
 }
 
 static void svm_cpu_release(unsigned int cpu)
 {
-	__free_page(per_cpu(hvkm_svm_hsave, cpu));
-	per_cpu(hvkm_svm_hsave, cpu) = NULL;
+	struct hvkm_svm_cpu *sc = per_cpu_ptr(&hvkm_svm_cpu, cpu);
+
+	__free_page(sc->hsave);
+	__free_page(sc->host_vmsave);
+	sc->hsave = NULL;
+	sc->host_vmsave = NULL;
 }
 
 static int svm_enable_cpu(void)
@@ -84,7 +103,7 @@ static int svm_enable_cpu(void)
 		return -EBUSY;
 	}
 	wrmsrl(MSR_EFER, efer | EFER_SVME);
-	wrmsrl(MSR_VM_HSAVE_PA, page_to_phys(__this_cpu_read(hvkm_svm_hsave)));
+	wrmsrl(MSR_VM_HSAVE_PA, page_to_phys(__this_cpu_read(hvkm_svm_cpu.hsave)));
 	return 0;
 }
 
@@ -107,9 +126,17 @@ static void svm_disable_cpu(void)
 const struct hvkm_vendor_ops hvkm_svm_ops = {
 	.name = "svm",
 	.hardware_setup = svm_hardware_setup,
+	.hardware_unsetup = hvkm_svm_vp_cleanup,
 	.cpu_prepare = svm_cpu_prepare,
 	.cpu_release = svm_cpu_release,
 	.enable_cpu = svm_enable_cpu,
 	.disable_cpu = svm_disable_cpu,
 	.emergency_disable_cpu = svm_disable_cpu,
+	.partition_init = hvkm_svm_partition_init,
+	.partition_destroy = hvkm_svm_partition_destroy,
+	.vp_create = hvkm_svm_vp_create,
+	.vp_free = hvkm_svm_vp_free,
+	.vp_run = hvkm_svm_vp_run,
+	.get_register = hvkm_svm_get_register,
+	.set_register = hvkm_svm_set_register,
 };

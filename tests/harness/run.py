@@ -25,6 +25,7 @@ SELFTESTS = [
     vm.Step("module_lifecycle", 600, "module_lifecycle"),
     vm.Step("kvm_coexist", 300, "kvm_coexist"),
     vm.Step("hvctl_cli", 120, "hvctl_cli"),
+    vm.Step("vp_run", 300, "vp_run"),
 ]
 
 PROFILES = {

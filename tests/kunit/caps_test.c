@@ -26,7 +26,7 @@ static void pick_vendor_by_cpu(struct kunit *test)
 static void extensions_report_caps(struct kunit *test)
 {
 	const struct hvkm_host_caps svm = {
-		.vendor = HVKM_VENDOR_SVM, .nr_asids = 32768 };
+		.vendor = HVKM_VENDOR_SVM, .nr_asids = 32768, .max_vps = 64 };
 	const struct hvkm_host_caps vmx = {
 		.vendor = HVKM_VENDOR_VMX, .nr_asids = 65535 };
 
@@ -34,6 +34,9 @@ static void extensions_report_caps(struct kunit *test)
 			HVKM_VENDOR_SVM);
 	KUNIT_EXPECT_EQ(test, hvkm_check_extension(&svm, HVKM_CAP_NR_ASIDS),
 			32768);
+	KUNIT_EXPECT_EQ(test, hvkm_check_extension(&svm, HVKM_CAP_MAX_VPS), 64);
+	KUNIT_EXPECT_EQ(test, hvkm_check_extension(&svm, HVKM_CAP_NR_MEMORY_SLOTS),
+			HVKM_NR_MEMORY_SLOTS);
 	KUNIT_EXPECT_EQ(test, hvkm_check_extension(&vmx, HVKM_CAP_VENDOR),
 			HVKM_VENDOR_VMX);
 	KUNIT_EXPECT_EQ(test, hvkm_check_extension(&vmx, HVKM_CAP_NR_ASIDS),
@@ -46,7 +49,8 @@ static void unknown_extension_is_zero(struct kunit *test)
 		.vendor = HVKM_VENDOR_SVM, .nr_asids = 16 };
 
 	KUNIT_EXPECT_EQ(test, hvkm_check_extension(&svm, 0), 0);
-	KUNIT_EXPECT_EQ(test, hvkm_check_extension(&svm, 3), 0);
+	KUNIT_EXPECT_EQ(test, hvkm_check_extension(&svm, 5), 0);
+	KUNIT_EXPECT_EQ(test, hvkm_check_extension(&svm, 0x1000), 0);
 	KUNIT_EXPECT_EQ(test, hvkm_check_extension(&svm, ~0UL), 0);
 }
 

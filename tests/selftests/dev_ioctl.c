@@ -60,7 +60,7 @@ static int extension_nr_asids_matches_cpuid(void)
 
 static int extension_unknown_is_zero(void)
 {
-	static const unsigned long unknown[] = { 0, 3, 0x1000, ~0ul };
+	static const unsigned long unknown[] = { 0, 5, 0x1000, ~0ul };
 	unsigned int i;
 	int ret;
 
@@ -75,7 +75,7 @@ static int extension_unknown_is_zero(void)
 static int unknown_ioctl_is_enotty(void)
 {
 	static const unsigned long cmds[] = {
-		_IO(HVKMIO, 0x02),		/* next free number */
+		_IO(HVKMIO, 0x03),		/* next free number */
 		_IO(HVKMIO, 0xff),
 		_IOR(HVKMIO, 0x00, int),	/* right number, wrong shape */
 		_IOWR(HVKMIO, 0x01, long),

@@ -29,13 +29,216 @@
  */
 #define HVKM_GET_API_VERSION	_IO(HVKMIO, 0x00)
 #define HVKM_CHECK_EXTENSION	_IO(HVKMIO, 0x01)
+/* Returns a new partition fd. */
+#define HVKM_CREATE_PARTITION	_IOW(HVKMIO, 0x02, struct hvkm_create_partition)
 
 /* Which hardware virtualization the module drives: an HVKM_VENDOR_* value. */
 #define HVKM_CAP_VENDOR		1
 /* Address-space identifiers the CPU offers (SVM ASIDs or VMX VPIDs). */
 #define HVKM_CAP_NR_ASIDS	2
+/* The most VPs one partition may have (module parameter max_vps). */
+#define HVKM_CAP_MAX_VPS	3
+/* The most memory regions one partition may have. */
+#define HVKM_CAP_NR_MEMORY_SLOTS 4
 
 #define HVKM_VENDOR_SVM		1
 #define HVKM_VENDOR_VMX		2
+
+struct hvkm_create_partition {
+	__u64 flags;		/* none defined yet: must be 0 */
+	__u32 max_vps;		/* 1..HVKM_CAP_MAX_VPS */
+	__u32 reserved0;
+	__u64 reserved[6];
+};
+
+/*
+ * ioctls on a partition fd
+ *
+ * HVKM_SET_MEMORY_REGION: map [guest_phys_addr, +size) of guest physical
+ *	memory to [userspace_addr, +size) of the caller's memory, in slot
+ *	@slot; size 0 deletes the slot.  Addresses and size are page aligned.
+ * HVKM_CREATE_VP: returns a new VP fd.
+ * HVKM_SET_CPUID: the answers the partition's VPs get from CPUID.
+ */
+#define HVKM_SET_MEMORY_REGION	_IOW(HVKMIO, 0x10, struct hvkm_memory_region)
+#define HVKM_CREATE_VP		_IOW(HVKMIO, 0x11, struct hvkm_create_vp)
+#define HVKM_SET_CPUID		_IOW(HVKMIO, 0x12, struct hvkm_cpuid)
+
+/* Instruction fetches from the region fault (NPT no-execute). */
+#define HVKM_MEM_NOEXEC		0x1u
+
+struct hvkm_memory_region {
+	__u32 slot;
+	__u32 flags;		/* HVKM_MEM_* */
+	__u64 guest_phys_addr;
+	__u64 size;
+	__u64 userspace_addr;
+	__u64 reserved[4];
+};
+
+struct hvkm_create_vp {
+	__u32 vp_index;		/* 0..max_vps-1, unique in the partition */
+	__u32 apic_id;
+	__u64 flags;		/* none defined yet: must be 0 */
+	__u64 reserved[4];
+};
+
+/* HVKM_CPUID_SUBLEAF: the entry answers only for ECX == index. */
+#define HVKM_CPUID_SUBLEAF	0x1u
+
+struct hvkm_cpuid_entry {
+	__u32 function;
+	__u32 index;
+	__u32 flags;		/* HVKM_CPUID_* */
+	__u32 eax, ebx, ecx, edx;
+	__u32 reserved;
+};
+
+#define HVKM_MAX_CPUID_ENTRIES	256
+
+struct hvkm_cpuid {
+	__u32 nent;		/* entries at @entries, at most HVKM_MAX_CPUID_ENTRIES */
+	__u32 reserved;
+	__u64 entries;		/* user pointer to struct hvkm_cpuid_entry[nent] */
+};
+
+/*
+ * ioctls on a VP fd; mmap() of offset 0, one page, gives its struct hvkm_run.
+ *
+ * HVKM_RUN_VP: run until something needs userspace (see hvkm_run.exit_reason);
+ *	-EINTR with HVKM_EXIT_INTR when a signal is pending or immediate_exit is set.
+ * HVKM_GET_REGISTERS / HVKM_SET_REGISTERS: @count registers by TLFS name.
+ */
+#define HVKM_RUN_VP		_IO(HVKMIO, 0x20)
+#define HVKM_GET_REGISTERS	_IOWR(HVKMIO, 0x21, struct hvkm_registers)
+#define HVKM_SET_REGISTERS	_IOW(HVKMIO, 0x22, struct hvkm_registers)
+
+/* TLFS HV_REGISTER_NAME values (x64) that hvkm accepts. */
+#define HV_X64_REGISTER_RAX		0x00020000
+#define HV_X64_REGISTER_RCX		0x00020001
+#define HV_X64_REGISTER_RDX		0x00020002
+#define HV_X64_REGISTER_RBX		0x00020003
+#define HV_X64_REGISTER_RSP		0x00020004
+#define HV_X64_REGISTER_RBP		0x00020005
+#define HV_X64_REGISTER_RSI		0x00020006
+#define HV_X64_REGISTER_RDI		0x00020007
+#define HV_X64_REGISTER_R8		0x00020008
+#define HV_X64_REGISTER_R9		0x00020009
+#define HV_X64_REGISTER_R10		0x0002000A
+#define HV_X64_REGISTER_R11		0x0002000B
+#define HV_X64_REGISTER_R12		0x0002000C
+#define HV_X64_REGISTER_R13		0x0002000D
+#define HV_X64_REGISTER_R14		0x0002000E
+#define HV_X64_REGISTER_R15		0x0002000F
+#define HV_X64_REGISTER_RIP		0x00020010
+#define HV_X64_REGISTER_RFLAGS		0x00020011
+#define HV_X64_REGISTER_CR0		0x00040000
+#define HV_X64_REGISTER_CR2		0x00040001
+#define HV_X64_REGISTER_CR3		0x00040002
+#define HV_X64_REGISTER_CR4		0x00040003
+#define HV_X64_REGISTER_CR8		0x00040004
+#define HV_X64_REGISTER_DR0		0x00050000
+#define HV_X64_REGISTER_DR1		0x00050001
+#define HV_X64_REGISTER_DR2		0x00050002
+#define HV_X64_REGISTER_DR3		0x00050003
+#define HV_X64_REGISTER_DR6		0x00050004
+#define HV_X64_REGISTER_DR7		0x00050005
+#define HV_X64_REGISTER_ES		0x00060000
+#define HV_X64_REGISTER_CS		0x00060001
+#define HV_X64_REGISTER_SS		0x00060002
+#define HV_X64_REGISTER_DS		0x00060003
+#define HV_X64_REGISTER_FS		0x00060004
+#define HV_X64_REGISTER_GS		0x00060005
+#define HV_X64_REGISTER_LDTR		0x00060006
+#define HV_X64_REGISTER_TR		0x00060007
+#define HV_X64_REGISTER_IDTR		0x00070000
+#define HV_X64_REGISTER_GDTR		0x00070001
+#define HV_X64_REGISTER_TSC		0x00080000
+#define HV_X64_REGISTER_EFER		0x00080001
+#define HV_X64_REGISTER_KERNEL_GS_BASE	0x00080002
+#define HV_X64_REGISTER_PAT		0x00080004
+#define HV_X64_REGISTER_SYSENTER_CS	0x00080005
+#define HV_X64_REGISTER_SYSENTER_EIP	0x00080006
+#define HV_X64_REGISTER_SYSENTER_ESP	0x00080007
+#define HV_X64_REGISTER_STAR		0x00080008
+#define HV_X64_REGISTER_LSTAR		0x00080009
+#define HV_X64_REGISTER_CSTAR		0x0008000A
+#define HV_X64_REGISTER_SFMASK		0x0008000B
+
+/* TLFS HV_X64_SEGMENT_REGISTER, the value of ES..TR. */
+struct hv_x64_segment_register {
+	__u64 base;
+	__u32 limit;
+	__u16 selector;
+	__u16 attributes;	/* type, S, DPL, P, AVL, L, D/B, G as in a descriptor */
+};
+
+/* TLFS HV_X64_TABLE_REGISTER, the value of IDTR and GDTR. */
+struct hv_x64_table_register {
+	__u16 pad[3];
+	__u16 limit;
+	__u64 base;
+};
+
+/* TLFS HV_REGISTER_ASSOC: a name and its 128-bit value. */
+struct hvkm_register_assoc {
+	__u32 name;
+	__u32 reserved;
+	union {
+		__u64 reg64;
+		struct hv_x64_segment_register segment;
+		struct hv_x64_table_register table;
+		__u64 reg128[2];
+	} value;
+};
+
+#define HVKM_MAX_REGISTERS	128
+
+struct hvkm_registers {
+	__u32 count;		/* 1..HVKM_MAX_REGISTERS */
+	__u32 reserved;
+	__u64 regs;		/* user pointer to struct hvkm_register_assoc[count] */
+};
+
+/* Why HVKM_RUN_VP returned (hvkm_run.exit_reason). */
+#define HVKM_EXIT_INTR		1	/* a signal or immediate_exit; RUN returned -EINTR */
+#define HVKM_EXIT_IO		2	/* port I/O: hvkm_run.io */
+#define HVKM_EXIT_SHUTDOWN	3	/* triple fault: the VP must be reset */
+#define HVKM_EXIT_FAIL_ENTRY	4	/* the CPU refused the VP's state: hvkm_run.hw */
+#define HVKM_EXIT_UNHANDLED	5	/* an exit hvkm cannot handle yet: hvkm_run.hw */
+
+#define HVKM_IO_IN		0
+#define HVKM_IO_OUT		1
+
+struct hvkm_run {
+	/* set by userspace */
+	__u8 immediate_exit;	/* return -EINTR before entering the guest */
+	__u8 reserved_in[7];
+	/* set by the kernel */
+	__u32 exit_reason;	/* HVKM_EXIT_* */
+	__u32 reserved_out;
+	__u64 rip;
+	__u64 rflags;
+	union {
+		/*
+		 * OUT: @data holds the value.  IN: userspace stores the value in
+		 * @data; the next HVKM_RUN_VP puts it into the guest's register.
+		 */
+		struct {
+			__u16 port;
+			__u8 size;	/* 1, 2 or 4 bytes */
+			__u8 direction;	/* HVKM_IO_* */
+			__u32 reserved;
+			__u64 data;
+		} io;
+		/* The hardware's own exit code and information. */
+		struct {
+			__u64 exit_code;
+			__u64 info1;
+			__u64 info2;
+		} hw;
+		__u8 pad[256];
+	};
+};
 
 #endif /* _UAPI_LINUX_HVKM_H */

@@ -1,0 +1,181 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * hvkm: partitions.  A partition fd owns the guest's memory map, its VPs and
+ * its CPUID table; the backend owns its nested page tables.
+ */
+#include <linux/anon_inodes.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/mm.h>
+#include <linux/moduleparam.h>
+#include <linux/sched/mm.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "hvkm.h"
+
+unsigned int hvkm_max_vps = 64;
+module_param_named(max_vps, hvkm_max_vps, uint, 0444);
+MODULE_PARM_DESC(max_vps, "The most virtual processors one partition may have");
+
+static void hvkm_partition_free(struct kref *kref)
+{
+	struct hvkm_partition *p = container_of(kref, struct hvkm_partition, kref);
+
+	hvkm_vendor->partition_destroy(p);
+	mmdrop(p->mm);
+	kfree(p->cpuid);
+	kfree(p->vps);
+	kfree(p);
+}
+
+void hvkm_partition_put(struct hvkm_partition *p)
+{
+	kref_put(&p->kref, hvkm_partition_free);
+}
+
+const struct hvkm_memory_slot *hvkm_slot_find(struct hvkm_partition *p, u64 gpa)
+{
+	int i;
+
+	lockdep_assert_held(&p->lock);
+	for (i = 0; i < HVKM_NR_MEMORY_SLOTS; i++) {
+		const struct hvkm_memory_slot *s = &p->slots[i];
+
+		if (s->size && gpa >= s->gpa && gpa - s->gpa < s->size)
+			return s;
+	}
+	return NULL;
+}
+
+static bool hvkm_region_valid(const struct hvkm_memory_region *r)
+{
+	u64 end = r->guest_phys_addr + r->size;
+
+	if (r->slot >= HVKM_NR_MEMORY_SLOTS || (r->flags & ~HVKM_MEM_NOEXEC))
+		return false;
+	if (memchr_inv(r->reserved, 0, sizeof(r->reserved)))
+		return false;
+	if (!r->size)
+		return true;
+	if (!PAGE_ALIGNED(r->guest_phys_addr) || !PAGE_ALIGNED(r->size) ||
+	    !PAGE_ALIGNED(r->userspace_addr))
+		return false;
+	if (end < r->guest_phys_addr || end > BIT_ULL(HVKM_GPA_BITS))
+		return false;
+	return access_ok(u64_to_user_ptr(r->userspace_addr), r->size);
+}
+
+/*
+ * Create, replace or (size 0) delete a slot.  The nested page tables keep
+ * pages pinned until the partition goes, so the map is fixed once VPs exist.
+ */
+static int hvkm_set_memory_region(struct hvkm_partition *p,
+				  const struct hvkm_memory_region __user *arg)
+{
+	struct hvkm_memory_region r;
+	int i, ret = 0;
+
+	if (copy_from_user(&r, arg, sizeof(r)))
+		return -EFAULT;
+	if (!hvkm_region_valid(&r))
+		return -EINVAL;
+
+	mutex_lock(&p->lock);
+	if (p->nr_vps) {
+		ret = -EBUSY;
+		goto out;
+	}
+	for (i = 0; r.size && i < HVKM_NR_MEMORY_SLOTS; i++) {
+		const struct hvkm_memory_slot *s = &p->slots[i];
+
+		if (i != r.slot && s->size && r.guest_phys_addr < s->gpa + s->size &&
+		    s->gpa < r.guest_phys_addr + r.size) {
+			ret = -EEXIST;
+			goto out;
+		}
+	}
+	p->slots[r.slot] = (struct hvkm_memory_slot){
+		.gpa = r.guest_phys_addr,
+		.size = r.size,
+		.uaddr = r.userspace_addr,
+		.flags = r.flags,
+	};
+out:
+	mutex_unlock(&p->lock);
+	return ret;
+}
+
+static long hvkm_partition_ioctl(struct file *file, unsigned int cmd,
+				 unsigned long arg)
+{
+	struct hvkm_partition *p = file->private_data;
+	void __user *uarg = (void __user *)arg;
+
+	if (current->mm != p->mm)
+		return -EIO;
+	switch (cmd) {
+	case HVKM_SET_MEMORY_REGION:
+		return hvkm_set_memory_region(p, uarg);
+	case HVKM_CREATE_VP:
+		return hvkm_vp_create(p, uarg);
+	case HVKM_SET_CPUID:
+		return hvkm_cpuid_set(p, uarg);
+	default:
+		return -ENOTTY;
+	}
+}
+
+static int hvkm_partition_release(struct inode *inode, struct file *file)
+{
+	hvkm_partition_put(file->private_data);
+	return 0;
+}
+
+static const struct file_operations hvkm_partition_fops = {
+	.owner = THIS_MODULE,
+	.unlocked_ioctl = hvkm_partition_ioctl,
+	.release = hvkm_partition_release,
+	.llseek = noop_llseek,
+};
+
+int hvkm_partition_create(const struct hvkm_create_partition __user *arg)
+{
+	struct hvkm_create_partition req;
+	struct hvkm_partition *p;
+	int ret;
+
+	if (copy_from_user(&req, arg, sizeof(req)))
+		return -EFAULT;
+	if (req.flags || req.reserved0 || memchr_inv(req.reserved, 0, sizeof(req.reserved)))
+		return -EINVAL;
+	if (!req.max_vps || req.max_vps > hvkm_max_vps)
+		return -EINVAL;
+
+	p = kzalloc(sizeof(*p), GFP_KERNEL_ACCOUNT);
+	if (!p)
+		return -ENOMEM;
+	p->vps = kcalloc(req.max_vps, sizeof(*p->vps), GFP_KERNEL_ACCOUNT);
+	if (!p->vps) {
+		kfree(p);
+		return -ENOMEM;
+	}
+	kref_init(&p->kref);
+	mutex_init(&p->lock);
+	mutex_init(&p->mmu_lock);
+	p->max_vps = req.max_vps;
+	p->mm = current->mm;
+	mmgrab(p->mm);
+	ret = hvkm_vendor->partition_init(p);
+	if (ret) {
+		mmdrop(p->mm);
+		kfree(p->vps);
+		kfree(p);
+		return ret;
+	}
+	ret = anon_inode_getfd("hvkm-partition", &hvkm_partition_fops, p,
+			       O_RDWR | O_CLOEXEC);
+	if (ret < 0)
+		hvkm_partition_put(p);
+	return ret;
+}

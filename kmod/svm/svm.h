@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* hvkm: what the files of the SVM backend share. */
+#ifndef HVKM_SVM_H
+#define HVKM_SVM_H
+
+#include <asm/svm.h>
+#include <linux/types.h>
+
+#include "../hvkm.h"
+
+/* Per CPU: the save areas VMRUN needs and the ASID allocator. */
+struct hvkm_svm_cpu {
+	struct page *hsave;	/* VM_HSAVE_PA: the CPU's own host save area */
+	struct page *host_vmsave; /* host FS/GS/TR/LDTR/syscall MSRs, by VMSAVE */
+	u64 asid_generation;
+	u32 next_asid;
+};
+
+DECLARE_PER_CPU(struct hvkm_svm_cpu, hvkm_svm_cpu);
+extern u32 hvkm_svm_max_asid;
+
+/* Nested page tables of a partition (npt.c). */
+struct hvkm_npt {
+	u64 *root;
+};
+
+int hvkm_npt_init(struct hvkm_npt *npt);
+void hvkm_npt_destroy(struct hvkm_npt *npt);
+int hvkm_npt_map(struct hvkm_npt *npt, u64 gpa, struct page *page, bool writable,
+		 bool exec);
+/* The leaf for @gpa, or 0 when nothing is mapped there. */
+u64 hvkm_npt_lookup(struct hvkm_npt *npt, u64 gpa);
+
+/* The guest's general-purpose registers that the VMCB does not hold. */
+#define HVKM_SVM_NR_GPRS 16
+
+/* vmenter.S: VMLOAD/VMRUN/VMSAVE around the guest, GIF already clear. */
+void __hvkm_svm_run(unsigned long vmcb_pa, unsigned long *gprs,
+		    unsigned long host_vmsave_pa);
+void hvkm_svm_stgi_safe(void);
+
+/* IOPM 12 KiB, MSRPM 8 KiB (AMD APM vol. 2, 15.10.1 and 15.11). */
+#define IOPM_SIZE	(3 * PAGE_SIZE)
+#define MSRPM_SIZE	(2 * PAGE_SIZE)
+
+int hvkm_svm_vp_setup(void);
+void hvkm_svm_vp_cleanup(void);
+int hvkm_svm_partition_init(struct hvkm_partition *p);
+void hvkm_svm_partition_destroy(struct hvkm_partition *p);
+int hvkm_svm_vp_create(struct hvkm_vp *vp);
+void hvkm_svm_vp_free(struct hvkm_vp *vp);
+int hvkm_svm_vp_run(struct hvkm_vp *vp);
+int hvkm_svm_get_register(struct hvkm_vp *vp, struct hvkm_register_assoc *reg);
+int hvkm_svm_set_register(struct hvkm_vp *vp, const struct hvkm_register_assoc *reg);
+
+#endif /* HVKM_SVM_H */

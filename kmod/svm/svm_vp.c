@@ -1,0 +1,668 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * hvkm: SVM virtual processors: the VMCB, one guest entry, and the exits
+ * (AMD APM vol. 2, 15.5-15.13).  NRIP_SAVE and decode assists are not
+ * relied on: every instruction whose exit advances RIP has a fixed length.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/mm.h>
+#include <linux/percpu.h>
+#include <linux/slab.h>
+#include <asm/debugreg.h>
+#include <asm/fpu/api.h>
+#include <asm/fpu/xcr.h>
+#include <asm/io.h>
+#include <asm/processor-flags.h>
+#include <asm/trap_pf.h>
+#include <asm/traps.h>
+
+#include "svm.h"
+
+/* Set before each entry; still there afterwards means VMRUN never ran. */
+#define HVKM_SVM_EXIT_NONE	0xfffffffeU
+
+/* Instruction lengths of the exits that skip their instruction. */
+#define LEN_CPUID	2	/* 0f a2 */
+#define LEN_HLT		1	/* f4 */
+#define LEN_VMMCALL	3	/* 0f 01 d9 */
+#define LEN_INVD	2	/* 0f 08 */
+#define LEN_WBINVD	2	/* 0f 09 */
+
+/* HV_STATUS_INVALID_HYPERCALL_CODE: no hypercall is implemented yet. */
+#define HVKM_HV_STATUS_INVALID_HYPERCALL_CODE	2
+
+struct hvkm_svm_vp {
+	struct vmcb *vmcb;
+	unsigned long gprs[HVKM_SVM_NR_GPRS];
+	u64 asid_generation;
+	int last_cpu;
+	/* DR0-3 as the VMM set them; the guest cannot reach them yet. */
+	u64 db[4];
+	/* Guest x87/SSE/AVX state while the host's is loaded. */
+	struct xregs_state *xsave;
+	/* An IN whose data userspace supplies before the next entry. */
+	bool io_in_pending;
+	u8 io_size;
+	u64 io_next_rip;
+};
+
+/* Shared by all VPs: every port and every MSR access exits. */
+static void *hvkm_svm_iopm;
+static void *hvkm_svm_msrpm;
+static u64 hvkm_host_xcr0;
+static unsigned int hvkm_xsave_size;
+
+static inline struct hvkm_svm_vp *to_svm(struct hvkm_vp *vp)
+{
+	return vp->arch;
+}
+
+static inline struct hvkm_npt *to_npt(struct hvkm_partition *p)
+{
+	return p->arch;
+}
+
+int hvkm_svm_partition_init(struct hvkm_partition *p)
+{
+	struct hvkm_npt *npt;
+	int ret;
+
+	npt = kzalloc(sizeof(*npt), GFP_KERNEL_ACCOUNT);
+	if (!npt)
+		return -ENOMEM;
+	ret = hvkm_npt_init(npt);
+	if (ret) {
+		kfree(npt);
+		return ret;
+	}
+	p->arch = npt;
+	return 0;
+}
+
+void hvkm_svm_partition_destroy(struct hvkm_partition *p)
+{
+	hvkm_npt_destroy(to_npt(p));
+	kfree(p->arch);
+}
+
+static void svm_set_intercept(struct vmcb_control_area *c, unsigned int bit)
+{
+	c->intercepts[bit / 32] |= BIT(bit % 32);
+}
+
+static void svm_init_segment(struct vmcb_seg *seg, u16 attrib)
+{
+	*seg = (struct vmcb_seg){ .selector = 0, .attrib = attrib, .limit = 0xffff, .base = 0 };
+}
+
+/*
+ * The VMCB of a VP at reset (AMD APM vol. 2, 14.1.3 "Processor
+ * Initialization State"): real mode, CS:IP F000:FFF0 with CS base FFFF0000.
+ */
+static void svm_init_vmcb(struct hvkm_vp *vp)
+{
+	struct vmcb_control_area *c = &to_svm(vp)->vmcb->control;
+	struct vmcb_save_area *s = &to_svm(vp)->vmcb->save;
+	static const unsigned int intercepts[] = {
+		INTERCEPT_INTR, INTERCEPT_NMI, INTERCEPT_SMI, INTERCEPT_CPUID,
+		INTERCEPT_HLT, INTERCEPT_INVD, INTERCEPT_RDPMC, INTERCEPT_IOIO_PROT,
+		INTERCEPT_MSR_PROT, INTERCEPT_SHUTDOWN, INTERCEPT_VMRUN,
+		INTERCEPT_VMMCALL, INTERCEPT_VMLOAD, INTERCEPT_VMSAVE,
+		INTERCEPT_STGI, INTERCEPT_CLGI, INTERCEPT_SKINIT, INTERCEPT_WBINVD,
+		INTERCEPT_MONITOR, INTERCEPT_MWAIT, INTERCEPT_XSETBV,
+		INTERCEPT_INVLPGA, INTERCEPT_RDPRU,
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(intercepts); i++)
+		svm_set_intercept(c, intercepts[i]);
+	/* Debug registers 0-3 are not switched yet: the guest may not touch any. */
+	for (i = INTERCEPT_DR0_READ; i <= INTERCEPT_DR7_WRITE; i++)
+		svm_set_intercept(c, i);
+	c->iopm_base_pa = __pa(hvkm_svm_iopm);
+	c->msrpm_base_pa = __pa(hvkm_svm_msrpm);
+	c->int_ctl = V_INTR_MASKING_MASK;
+	c->nested_ctl = SVM_NESTED_CTL_NP_ENABLE;
+	c->nested_cr3 = __pa(to_npt(vp->partition)->root);
+
+	svm_init_segment(&s->cs, SVM_SELECTOR_P_MASK | SVM_SELECTOR_S_MASK |
+			 SVM_SELECTOR_READ_MASK | SVM_SELECTOR_CODE_MASK);
+	s->cs.selector = 0xf000;
+	s->cs.base = 0xffff0000;
+	svm_init_segment(&s->ds, SVM_SELECTOR_P_MASK | SVM_SELECTOR_S_MASK |
+			 SVM_SELECTOR_WRITE_MASK);
+	s->es = s->ds;
+	s->ss = s->ds;
+	s->fs = s->ds;
+	s->gs = s->ds;
+	svm_init_segment(&s->ldtr, SVM_SELECTOR_P_MASK | 2);	/* LDT */
+	svm_init_segment(&s->tr, SVM_SELECTOR_P_MASK | 3);	/* busy 16-bit TSS */
+	s->gdtr.limit = 0xffff;
+	s->idtr.limit = 0xffff;
+	s->rip = 0xfff0;
+	s->rflags = X86_EFLAGS_FIXED;
+	s->cr0 = X86_CR0_CD | X86_CR0_NW | X86_CR0_ET;
+	/* VMRUN requires EFER.SVME in the guest; RDMSR never shows it. */
+	s->efer = EFER_SVME;
+	s->dr6 = DR6_RESERVED;
+	s->dr7 = 0x400;				/* DR7 reset value: bit 10 reads as 1 */
+	s->g_pat = 0x0007040600070406ULL;	/* the PAT reset value */
+}
+
+int hvkm_svm_vp_create(struct hvkm_vp *vp)
+{
+	struct hvkm_svm_vp *svp;
+	struct page *page;
+
+	svp = kzalloc(sizeof(*svp), GFP_KERNEL_ACCOUNT);
+	if (!svp)
+		return -ENOMEM;
+	page = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
+	/* XSAVE needs 64-byte alignment: whole pages have it. */
+	svp->xsave = (void *)__get_free_pages(GFP_KERNEL_ACCOUNT | __GFP_ZERO,
+					      get_order(hvkm_xsave_size));
+	if (!page || !svp->xsave) {
+		if (page)
+			__free_page(page);
+		free_pages((unsigned long)svp->xsave, get_order(hvkm_xsave_size));
+		kfree(svp);
+		return -ENOMEM;
+	}
+	svp->vmcb = page_address(page);
+	/* x87 and SSE in their reset state; XSTATE_BV 0 initialises the rest. */
+	svp->xsave->i387.cwd = 0x37f;
+	svp->xsave->i387.mxcsr = MXCSR_DEFAULT;
+	svp->last_cpu = -1;
+	vp->arch = svp;
+	svm_init_vmcb(vp);
+	return 0;
+}
+
+void hvkm_svm_vp_free(struct hvkm_vp *vp)
+{
+	struct hvkm_svm_vp *svp = to_svm(vp);
+
+	free_page((unsigned long)svp->vmcb);
+	free_pages((unsigned long)svp->xsave, get_order(hvkm_xsave_size));
+	kfree(svp);
+}
+
+/*
+ * ASIDs are handed out per CPU.  A VP that moved here, or whose ASID is from
+ * an older generation, gets a fresh one; when they run out, a new generation
+ * starts and the whole TLB is flushed (AMD APM vol. 2, 15.16 "TLB Control").
+ */
+static void svm_assign_asid(struct hvkm_svm_vp *svp)
+{
+	struct hvkm_svm_cpu *sc = this_cpu_ptr(&hvkm_svm_cpu);
+	struct vmcb_control_area *c = &svp->vmcb->control;
+	int cpu = smp_processor_id();
+
+	c->tlb_ctl = TLB_CONTROL_DO_NOTHING;
+	if (svp->last_cpu == cpu && svp->asid_generation == sc->asid_generation)
+		return;
+	if (sc->next_asid > hvkm_svm_max_asid) {
+		sc->asid_generation++;
+		sc->next_asid = 1;
+		c->tlb_ctl = TLB_CONTROL_FLUSH_ALL_ASID;
+	}
+	c->asid = sc->next_asid++;
+	svp->asid_generation = sc->asid_generation;
+	svp->last_cpu = cpu;
+}
+
+static void svm_xrstor(struct xregs_state *buf)
+{
+	u32 lo = hvkm_host_xcr0, hi = hvkm_host_xcr0 >> 32;
+
+	asm volatile("xrstor64 %0" : : "m" (*buf), "a" (lo), "d" (hi) : "memory");
+}
+
+static void svm_xsave(struct xregs_state *buf)
+{
+	u32 lo = hvkm_host_xcr0, hi = hvkm_host_xcr0 >> 32;
+
+	asm volatile("xsave64 %0" : "+m" (*buf) : "a" (lo), "d" (hi) : "memory");
+}
+
+/*
+ * One trip into the guest.  The host's FPU state is put aside by
+ * kernel_fpu_begin() and the guest's loaded in its place.  Interrupts stay
+ * held by GIF=0 until the host state is back; RFLAGS.IF is set for VMRUN
+ * itself because with V_INTR_MASKING the host's IF at VMRUN decides whether
+ * physical interrupts make the guest exit (APM 15.21.1).
+ */
+static void svm_enter_guest(struct hvkm_vp *vp)
+{
+	struct hvkm_svm_vp *svp = to_svm(vp);
+	struct vmcb *vmcb = svp->vmcb;
+
+	vmcb->control.exit_code = HVKM_SVM_EXIT_NONE;
+	kernel_fpu_begin();
+	svm_xrstor(svp->xsave);
+	local_irq_disable();
+	svm_assign_asid(svp);
+	asm volatile("clgi" : : : "memory");
+	raw_local_irq_enable();
+	__hvkm_svm_run(__pa(vmcb), svp->gprs,
+		       page_to_phys(this_cpu_read(hvkm_svm_cpu.host_vmsave)));
+	raw_local_irq_disable();
+	/* #VMEXIT leaves DR7 at its reset value; put the host's breakpoints back. */
+	if (hw_breakpoint_active())
+		hw_breakpoint_restore();
+	hvkm_svm_stgi_safe();
+	local_irq_enable();
+	svm_xsave(svp->xsave);
+	kernel_fpu_end();
+}
+
+static void svm_inject_exception(struct vmcb *vmcb, unsigned int vector,
+				 bool has_error, u32 error)
+{
+	vmcb->control.event_inj = vector | SVM_EVTINJ_TYPE_EXEPT | SVM_EVTINJ_VALID |
+				  (has_error ? SVM_EVTINJ_VALID_ERR : 0);
+	vmcb->control.event_inj_err = error;
+}
+
+static void svm_skip(struct vmcb *vmcb, unsigned int len)
+{
+	vmcb->save.rip += len;
+}
+
+static int svm_exit_unhandled(struct hvkm_vp *vp)
+{
+	struct vmcb_control_area *c = &to_svm(vp)->vmcb->control;
+
+	vp->run->exit_reason = HVKM_EXIT_UNHANDLED;
+	vp->run->hw.exit_code = c->exit_code;
+	vp->run->hw.info1 = c->exit_info_1;
+	vp->run->hw.info2 = c->exit_info_2;
+	return HVKM_EXIT_TO_USER;
+}
+
+static int svm_exit_cpuid(struct hvkm_vp *vp)
+{
+	struct hvkm_svm_vp *svp = to_svm(vp);
+	struct hvkm_partition *p = vp->partition;
+	const struct hvkm_cpuid_entry *e;
+	u32 function = svp->vmcb->save.rax, index = svp->gprs[1];
+
+	mutex_lock(&p->lock);
+	e = hvkm_cpuid_find(p->cpuid, p->cpuid_nent, function, index);
+	/* A leaf the table lacks reads as zeros, as on AMD beyond the max leaf. */
+	svp->vmcb->save.rax = e ? e->eax : 0;
+	svp->gprs[3] = e ? e->ebx : 0;
+	svp->gprs[1] = e ? e->ecx : 0;
+	svp->gprs[2] = e ? e->edx : 0;
+	mutex_unlock(&p->lock);
+	svm_skip(svp->vmcb, LEN_CPUID);
+	return HVKM_RESUME;
+}
+
+/*
+ * Port I/O goes to the VMM (APM 15.10.2: EXITINFO1 describes the access,
+ * EXITINFO2 is the RIP of the next instruction).  String forms come later.
+ */
+static int svm_exit_io(struct hvkm_vp *vp)
+{
+	struct hvkm_svm_vp *svp = to_svm(vp);
+	struct vmcb *vmcb = svp->vmcb;
+	u64 info = vmcb->control.exit_info_1;
+	struct hvkm_run *run = vp->run;
+
+	if (info & SVM_IOIO_STR_MASK)
+		return svm_exit_unhandled(vp);
+	run->exit_reason = HVKM_EXIT_IO;
+	run->io.port = info >> 16;
+	run->io.size = (info & SVM_IOIO_SIZE_MASK) >> SVM_IOIO_SIZE_SHIFT;
+	run->io.reserved = 0;
+	if (info & SVM_IOIO_TYPE_MASK) {
+		run->io.direction = HVKM_IO_IN;
+		run->io.data = 0;
+		svp->io_in_pending = true;
+		svp->io_size = run->io.size;
+		svp->io_next_rip = vmcb->control.exit_info_2;
+	} else {
+		run->io.direction = HVKM_IO_OUT;
+		run->io.data = vmcb->save.rax & GENMASK_ULL(run->io.size * 8 - 1, 0);
+		vmcb->save.rip = vmcb->control.exit_info_2;
+	}
+	return HVKM_EXIT_TO_USER;
+}
+
+/* The data of an IN arrives with the next RUN: merge it into RAX. */
+static void svm_complete_io_in(struct hvkm_vp *vp)
+{
+	struct hvkm_svm_vp *svp = to_svm(vp);
+	struct vmcb_save_area *s = &svp->vmcb->save;
+	u64 data = vp->run->io.data;
+
+	switch (svp->io_size) {
+	case 1:
+		s->rax = (s->rax & ~0xffULL) | (u8)data;
+		break;
+	case 2:
+		s->rax = (s->rax & ~0xffffULL) | (u16)data;
+		break;
+	default:
+		s->rax = (u32)data;	/* a 32-bit result clears bits 63:32 */
+		break;
+	}
+	s->rip = svp->io_next_rip;
+	svp->io_in_pending = false;
+}
+
+/* Guest RAM is mapped on first touch; anything else is not handled yet. */
+static int svm_exit_npf(struct hvkm_vp *vp)
+{
+	struct vmcb_control_area *c = &to_svm(vp)->vmcb->control;
+	struct hvkm_partition *p = vp->partition;
+	u64 gpa = c->exit_info_2, err = c->exit_info_1;
+	const struct hvkm_memory_slot *slot;
+	unsigned long uaddr;
+	struct page *page;
+	bool exec;
+	u64 leaf;
+	int ret;
+
+	mutex_lock(&p->lock);
+	slot = hvkm_slot_find(p, gpa);
+	if (slot) {
+		uaddr = slot->uaddr + ((gpa & PAGE_MASK) - slot->gpa);
+		exec = !(slot->flags & HVKM_MEM_NOEXEC);
+	}
+	mutex_unlock(&p->lock);
+	if (!slot)
+		return svm_exit_unhandled(vp);
+
+	mutex_lock(&p->mmu_lock);
+	leaf = hvkm_npt_lookup(to_npt(p), gpa);
+	mutex_unlock(&p->mmu_lock);
+	if (leaf & _PAGE_PRESENT) {
+		/* Mapped meanwhile by another VP, or a permission fault. */
+		if ((err & X86_PF_INSTR) && (leaf & _PAGE_NX))
+			return svm_exit_unhandled(vp);
+		return HVKM_RESUME;
+	}
+
+	ret = pin_user_pages_fast(uaddr, 1, FOLL_WRITE | FOLL_LONGTERM, &page);
+	if (ret != 1)
+		return svm_exit_unhandled(vp);
+	mutex_lock(&p->mmu_lock);
+	ret = hvkm_npt_map(to_npt(p), gpa, page, true, exec);
+	mutex_unlock(&p->mmu_lock);
+	if (ret == -EEXIST)
+		unpin_user_page(page);
+	else if (ret)
+		return ret;
+	return HVKM_RESUME;
+}
+
+static int svm_handle_exit(struct hvkm_vp *vp)
+{
+	struct vmcb *vmcb = to_svm(vp)->vmcb;
+
+	switch (vmcb->control.exit_code) {
+	case SVM_EXIT_INTR:
+	case SVM_EXIT_NMI:
+	case SVM_EXIT_SMI:
+		return HVKM_RESUME;	/* the host took it after STGI */
+	case SVM_EXIT_CPUID:
+		return svm_exit_cpuid(vp);
+	case SVM_EXIT_HLT:
+		svm_skip(vmcb, LEN_HLT);
+		vp->halted = true;
+		return HVKM_RESUME;
+	case SVM_EXIT_IOIO:
+		return svm_exit_io(vp);
+	case SVM_EXIT_NPF:
+		return svm_exit_npf(vp);
+	case SVM_EXIT_MSR:
+		/* No MSR is emulated yet (APM: RDMSR/WRMSR of an unknown MSR #GP). */
+		svm_inject_exception(vmcb, X86_TRAP_GP, true, 0);
+		return HVKM_RESUME;
+	case SVM_EXIT_VMMCALL:
+		vmcb->save.rax = HVKM_HV_STATUS_INVALID_HYPERCALL_CODE;
+		svm_skip(vmcb, LEN_VMMCALL);
+		return HVKM_RESUME;
+	case SVM_EXIT_INVD:
+		svm_skip(vmcb, LEN_INVD);	/* never drop the host's dirty lines */
+		return HVKM_RESUME;
+	case SVM_EXIT_WBINVD:
+		svm_skip(vmcb, LEN_WBINVD);
+		return HVKM_RESUME;
+	case SVM_EXIT_RDPMC:
+		svm_inject_exception(vmcb, X86_TRAP_GP, true, 0);
+		return HVKM_RESUME;
+	case SVM_EXIT_VMRUN:
+	case SVM_EXIT_VMLOAD:
+	case SVM_EXIT_VMSAVE:
+	case SVM_EXIT_STGI:
+	case SVM_EXIT_CLGI:
+	case SVM_EXIT_SKINIT:
+	case SVM_EXIT_INVLPGA:
+	case SVM_EXIT_MONITOR:
+	case SVM_EXIT_MWAIT:
+	case SVM_EXIT_XSETBV:
+	case SVM_EXIT_RDPRU:
+		/* Not offered to guests: as on a CPU without them. */
+		svm_inject_exception(vmcb, X86_TRAP_UD, false, 0);
+		return HVKM_RESUME;
+	case SVM_EXIT_SHUTDOWN:
+		vp->run->exit_reason = HVKM_EXIT_SHUTDOWN;
+		return HVKM_EXIT_TO_USER;
+	case SVM_EXIT_ERR:
+		vp->run->exit_reason = HVKM_EXIT_FAIL_ENTRY;
+		vp->run->hw.exit_code = vmcb->control.exit_code;
+		return HVKM_EXIT_TO_USER;
+	default:
+		return svm_exit_unhandled(vp);
+	}
+}
+
+int hvkm_svm_vp_run(struct hvkm_vp *vp)
+{
+	struct hvkm_svm_vp *svp = to_svm(vp);
+	struct vmcb *vmcb = svp->vmcb;
+	int ret;
+
+	if (svp->io_in_pending)
+		svm_complete_io_in(vp);
+
+	svm_enter_guest(vp);
+	if (vmcb->control.exit_code == HVKM_SVM_EXIT_NONE)
+		return -EIO;	/* SVM was turned off: reboot or emergency */
+	/*
+	 * An event whose delivery the exit interrupted (a fault on the guest's
+	 * IDT before it was mapped, say) is injected again (APM 15.7.2).
+	 */
+	vmcb->control.event_inj = 0;
+	if (vmcb->control.exit_int_info & SVM_EXITINTINFO_VALID) {
+		vmcb->control.event_inj = vmcb->control.exit_int_info;
+		vmcb->control.event_inj_err = vmcb->control.exit_int_info_err;
+	}
+
+	ret = svm_handle_exit(vp);
+	vp->run->rip = vmcb->save.rip;
+	vp->run->rflags = vmcb->save.rflags;
+	return ret;
+}
+
+/* TLFS segment attributes are descriptor bits 55:40; the VMCB packs them in 12 bits. */
+static u16 svm_attrib_from_hv(u16 a)
+{
+	return (a & 0xff) | ((a >> 4) & 0xf00);
+}
+
+static u16 svm_attrib_to_hv(u16 a)
+{
+	return (a & 0xff) | ((a & 0xf00) << 4);
+}
+
+static struct vmcb_seg *svm_segment(struct vmcb_save_area *s, u32 name)
+{
+	switch (name) {
+	case HV_X64_REGISTER_ES: return &s->es;
+	case HV_X64_REGISTER_CS: return &s->cs;
+	case HV_X64_REGISTER_SS: return &s->ss;
+	case HV_X64_REGISTER_DS: return &s->ds;
+	case HV_X64_REGISTER_FS: return &s->fs;
+	case HV_X64_REGISTER_GS: return &s->gs;
+	case HV_X64_REGISTER_LDTR: return &s->ldtr;
+	case HV_X64_REGISTER_TR: return &s->tr;
+	case HV_X64_REGISTER_IDTR: return &s->idtr;
+	case HV_X64_REGISTER_GDTR: return &s->gdtr;
+	default: return NULL;
+	}
+}
+
+/* The 64-bit registers that live as they are in the VMCB save area. */
+static u64 *svm_reg64(struct hvkm_svm_vp *svp, u32 name)
+{
+	struct vmcb_save_area *s = &svp->vmcb->save;
+
+	if (name >= HV_X64_REGISTER_RAX && name <= HV_X64_REGISTER_R15) {
+		unsigned int n = name - HV_X64_REGISTER_RAX;
+
+		if (n == 0)
+			return &s->rax;
+		if (n == 4)
+			return &s->rsp;
+		return (u64 *)&svp->gprs[n];
+	}
+	if (name >= HV_X64_REGISTER_DR0 && name <= HV_X64_REGISTER_DR3)
+		return &svp->db[name - HV_X64_REGISTER_DR0];
+	switch (name) {
+	case HV_X64_REGISTER_RIP: return &s->rip;
+	case HV_X64_REGISTER_RFLAGS: return &s->rflags;
+	case HV_X64_REGISTER_CR0: return &s->cr0;
+	case HV_X64_REGISTER_CR2: return &s->cr2;
+	case HV_X64_REGISTER_CR3: return &s->cr3;
+	case HV_X64_REGISTER_CR4: return &s->cr4;
+	case HV_X64_REGISTER_DR6: return &s->dr6;
+	case HV_X64_REGISTER_DR7: return &s->dr7;
+	case HV_X64_REGISTER_KERNEL_GS_BASE: return &s->kernel_gs_base;
+	case HV_X64_REGISTER_PAT: return &s->g_pat;
+	case HV_X64_REGISTER_SYSENTER_CS: return &s->sysenter_cs;
+	case HV_X64_REGISTER_SYSENTER_EIP: return &s->sysenter_eip;
+	case HV_X64_REGISTER_SYSENTER_ESP: return &s->sysenter_esp;
+	case HV_X64_REGISTER_STAR: return &s->star;
+	case HV_X64_REGISTER_LSTAR: return &s->lstar;
+	case HV_X64_REGISTER_CSTAR: return &s->cstar;
+	case HV_X64_REGISTER_SFMASK: return &s->sfmask;
+	default: return NULL;
+	}
+}
+
+int hvkm_svm_get_register(struct hvkm_vp *vp, struct hvkm_register_assoc *reg)
+{
+	struct hvkm_svm_vp *svp = to_svm(vp);
+	struct vmcb *vmcb = svp->vmcb;
+	struct vmcb_seg *seg;
+	u64 *r64;
+
+	memset(&reg->value, 0, sizeof(reg->value));
+	r64 = svm_reg64(svp, reg->name);
+	if (r64) {
+		reg->value.reg64 = *r64;
+		return 0;
+	}
+	seg = svm_segment(&vmcb->save, reg->name);
+	if (seg && (reg->name == HV_X64_REGISTER_IDTR || reg->name == HV_X64_REGISTER_GDTR)) {
+		reg->value.table.limit = seg->limit;
+		reg->value.table.base = seg->base;
+		return 0;
+	}
+	if (seg) {
+		reg->value.segment.base = seg->base;
+		reg->value.segment.limit = seg->limit;
+		reg->value.segment.selector = seg->selector;
+		reg->value.segment.attributes = svm_attrib_to_hv(seg->attrib);
+		return 0;
+	}
+	switch (reg->name) {
+	case HV_X64_REGISTER_CR8:
+		reg->value.reg64 = vmcb->control.int_ctl & V_TPR_MASK;
+		return 0;
+	case HV_X64_REGISTER_EFER:
+		reg->value.reg64 = vmcb->save.efer & ~(u64)EFER_SVME;
+		return 0;
+	case HV_X64_REGISTER_TSC:
+		reg->value.reg64 = rdtsc() + vmcb->control.tsc_offset;
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+int hvkm_svm_set_register(struct hvkm_vp *vp, const struct hvkm_register_assoc *reg)
+{
+	struct hvkm_svm_vp *svp = to_svm(vp);
+	struct vmcb *vmcb = svp->vmcb;
+	struct vmcb_seg *seg;
+	u64 *r64, v = reg->value.reg64;
+
+	r64 = svm_reg64(svp, reg->name);
+	if (r64) {
+		*r64 = v;
+		return 0;
+	}
+	seg = svm_segment(&vmcb->save, reg->name);
+	if (seg && (reg->name == HV_X64_REGISTER_IDTR || reg->name == HV_X64_REGISTER_GDTR)) {
+		seg->limit = reg->value.table.limit;
+		seg->base = reg->value.table.base;
+		return 0;
+	}
+	if (seg) {
+		seg->base = reg->value.segment.base;
+		seg->limit = reg->value.segment.limit;
+		seg->selector = reg->value.segment.selector;
+		seg->attrib = svm_attrib_from_hv(reg->value.segment.attributes);
+		return 0;
+	}
+	switch (reg->name) {
+	case HV_X64_REGISTER_CR8:
+		if (v > V_TPR_MASK)
+			return -EINVAL;
+		vmcb->control.int_ctl = (vmcb->control.int_ctl & ~V_TPR_MASK) | v;
+		return 0;
+	case HV_X64_REGISTER_EFER:
+		vmcb->save.efer = v | EFER_SVME;
+		return 0;
+	case HV_X64_REGISTER_TSC:
+		vmcb->control.tsc_offset = v - rdtsc();
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+/* Module-wide SVM state for VPs: the permission maps and the XSAVE layout. */
+int hvkm_svm_vp_setup(void)
+{
+	unsigned int eax, ebx, ecx, edx;
+
+	/* All ones: every port (12 KiB map) and every MSR (8 KiB map) exits. */
+	hvkm_svm_iopm = (void *)__get_free_pages(GFP_KERNEL, get_order(IOPM_SIZE));
+	hvkm_svm_msrpm = (void *)__get_free_pages(GFP_KERNEL, get_order(MSRPM_SIZE));
+	if (!hvkm_svm_iopm || !hvkm_svm_msrpm) {
+		hvkm_svm_vp_cleanup();
+		return -ENOMEM;
+	}
+	memset(hvkm_svm_iopm, 0xff, PAGE_SIZE << get_order(IOPM_SIZE));
+	memset(hvkm_svm_msrpm, 0xff, PAGE_SIZE << get_order(MSRPM_SIZE));
+
+	hvkm_host_xcr0 = xgetbv(XCR_XFEATURE_ENABLED_MASK);
+	cpuid_count(0xd, 0, &eax, &ebx, &ecx, &edx);
+	hvkm_xsave_size = ebx;	/* for the features XCR0 enables */
+	return 0;
+}
+
+void hvkm_svm_vp_cleanup(void)
+{
+	free_pages((unsigned long)hvkm_svm_iopm, get_order(IOPM_SIZE));
+	free_pages((unsigned long)hvkm_svm_msrpm, get_order(MSRPM_SIZE));
+	hvkm_svm_iopm = NULL;
+	hvkm_svm_msrpm = NULL;
+}

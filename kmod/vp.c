@@ -1,0 +1,221 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * hvkm: virtual processors.  A VP fd runs the VP (HVKM_RUN_VP), reads and
+ * writes its registers by TLFS name, and maps its run page.
+ */
+#include <linux/anon_inodes.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/mm.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "hvkm.h"
+
+int hvkm_vp_halt(struct hvkm_vp *vp)
+{
+	/* Nothing can wake a VP yet but a signal: interrupts come with the LAPIC. */
+	if (wait_event_interruptible(vp->wq, !vp->halted))
+		return -EINTR;
+	return 0;
+}
+
+static int hvkm_vp_run(struct hvkm_vp *vp)
+{
+	struct hvkm_run *run = vp->run;
+	int ret;
+
+	for (;;) {
+		if (READ_ONCE(run->immediate_exit) || signal_pending(current)) {
+			run->exit_reason = HVKM_EXIT_INTR;
+			return -EINTR;
+		}
+		if (vp->halted) {
+			ret = hvkm_vp_halt(vp);
+			if (ret)
+				continue;
+		}
+		ret = hvkm_vendor->vp_run(vp);
+		if (ret < 0)
+			return ret;
+		if (ret == HVKM_EXIT_TO_USER)
+			return 0;
+		cond_resched();
+	}
+}
+
+static int hvkm_vp_registers(struct hvkm_vp *vp, struct hvkm_registers __user *arg,
+			     bool set)
+{
+	struct hvkm_register_assoc *regs;
+	struct hvkm_registers req;
+	u32 i;
+	int ret = 0;
+
+	if (copy_from_user(&req, arg, sizeof(req)))
+		return -EFAULT;
+	if (req.reserved || !req.count)
+		return -EINVAL;
+	if (req.count > HVKM_MAX_REGISTERS)
+		return -E2BIG;
+	regs = memdup_user(u64_to_user_ptr(req.regs), array_size(req.count, sizeof(*regs)));
+	if (IS_ERR(regs))
+		return PTR_ERR(regs);
+
+	for (i = 0; i < req.count && !ret; i++) {
+		if (regs[i].reserved)
+			ret = -EINVAL;
+		else if (set)
+			ret = hvkm_vendor->set_register(vp, &regs[i]);
+		else
+			ret = hvkm_vendor->get_register(vp, &regs[i]);
+	}
+	if (!ret && !set &&
+	    copy_to_user(u64_to_user_ptr(req.regs), regs, array_size(req.count, sizeof(*regs))))
+		ret = -EFAULT;
+	kfree(regs);
+	return ret;
+}
+
+static long hvkm_vp_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	struct hvkm_vp *vp = file->private_data;
+	void __user *uarg = (void __user *)arg;
+	long ret;
+
+	if (current->mm != vp->partition->mm)
+		return -EIO;
+	switch (cmd) {
+	case HVKM_RUN_VP:
+	case HVKM_GET_REGISTERS:
+	case HVKM_SET_REGISTERS:
+		break;
+	default:
+		return -ENOTTY;
+	}
+	if (mutex_lock_killable(&vp->run_lock))
+		return -EINTR;
+	switch (cmd) {
+	case HVKM_RUN_VP:
+		ret = arg ? -EINVAL : hvkm_vp_run(vp);
+		break;
+	case HVKM_GET_REGISTERS:
+		ret = hvkm_vp_registers(vp, uarg, false);
+		break;
+	default:
+		ret = hvkm_vp_registers(vp, uarg, true);
+		break;
+	}
+	mutex_unlock(&vp->run_lock);
+	return ret;
+}
+
+static vm_fault_t hvkm_vp_fault(struct vm_fault *vmf)
+{
+	struct hvkm_vp *vp = vmf->vma->vm_file->private_data;
+	struct page *page;
+
+	if (vmf->pgoff)
+		return VM_FAULT_SIGBUS;
+	page = virt_to_page(vp->run);
+	get_page(page);
+	vmf->page = page;
+	return 0;
+}
+
+static const struct vm_operations_struct hvkm_vp_vm_ops = {
+	.fault = hvkm_vp_fault,
+};
+
+static int hvkm_vp_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	struct hvkm_vp *vp = file->private_data;
+
+	if (current->mm != vp->partition->mm)
+		return -EIO;
+	if (vma->vm_pgoff || vma->vm_end - vma->vm_start > PAGE_SIZE)
+		return -EINVAL;
+	vma->vm_ops = &hvkm_vp_vm_ops;
+	return 0;
+}
+
+static void hvkm_vp_free(struct hvkm_vp *vp)
+{
+	struct hvkm_partition *p = vp->partition;
+
+	mutex_lock(&p->lock);
+	p->vps[vp->vp_index] = NULL;
+	p->nr_vps--;
+	mutex_unlock(&p->lock);
+	hvkm_vendor->vp_free(vp);
+	free_page((unsigned long)vp->run);
+	kfree(vp);
+	hvkm_partition_put(p);
+}
+
+static int hvkm_vp_release(struct inode *inode, struct file *file)
+{
+	hvkm_vp_free(file->private_data);
+	return 0;
+}
+
+static const struct file_operations hvkm_vp_fops = {
+	.owner = THIS_MODULE,
+	.unlocked_ioctl = hvkm_vp_ioctl,
+	.mmap = hvkm_vp_mmap,
+	.release = hvkm_vp_release,
+	.llseek = noop_llseek,
+};
+
+int hvkm_vp_create(struct hvkm_partition *p, const struct hvkm_create_vp __user *arg)
+{
+	struct hvkm_create_vp req;
+	struct hvkm_vp *vp;
+	int ret;
+
+	if (copy_from_user(&req, arg, sizeof(req)))
+		return -EFAULT;
+	if (req.flags || memchr_inv(req.reserved, 0, sizeof(req.reserved)))
+		return -EINVAL;
+	if (req.vp_index >= p->max_vps)
+		return -EINVAL;
+
+	vp = kzalloc(sizeof(*vp), GFP_KERNEL_ACCOUNT);
+	if (!vp)
+		return -ENOMEM;
+	vp->run = (struct hvkm_run *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
+	if (!vp->run) {
+		kfree(vp);
+		return -ENOMEM;
+	}
+	vp->partition = p;
+	vp->vp_index = req.vp_index;
+	vp->apic_id = req.apic_id;
+	mutex_init(&vp->run_lock);
+	init_waitqueue_head(&vp->wq);
+
+	mutex_lock(&p->lock);
+	if (p->vps[req.vp_index]) {
+		ret = -EEXIST;
+		goto err_unlock;
+	}
+	ret = hvkm_vendor->vp_create(vp);
+	if (ret)
+		goto err_unlock;
+	p->vps[req.vp_index] = vp;
+	p->nr_vps++;
+	kref_get(&p->kref);
+	mutex_unlock(&p->lock);
+
+	ret = anon_inode_getfd("hvkm-vp", &hvkm_vp_fops, vp, O_RDWR | O_CLOEXEC);
+	if (ret < 0)
+		hvkm_vp_free(vp);
+	return ret;
+
+err_unlock:
+	mutex_unlock(&p->lock);
+	free_page((unsigned long)vp->run);
+	kfree(vp);
+	return ret;
+}
