@@ -5,6 +5,7 @@
 #   make check      everything below, then all tests in the QEMU test VMs
 #   make check TESTS=<glob>   only the tests whose names match
 #   make demo       boot the QEMU test VM and show hvkm working in it
+#   make bench      exit costs on hvkm and on KVM in the test VM
 #
 # KDIR defaults to the running kernel's build dir, else the newest installed
 # Debian linux-headers-*-amd64.
@@ -21,11 +22,12 @@ TESTS ?=
 
 KMOD_SOURCES := Kbuild $(shell find kmod uapi tests/kunit -type f)
 USER_CFLAGS := -O2 -g -Wall -Wextra -Werror -Iuapi
-SELFTESTS := $(patsubst tests/selftests/%.c,$(BUILD)/selftests/%,$(wildcard tests/selftests/*.c))
+SELFTESTS := $(patsubst tests/selftests/%.c,$(BUILD)/selftests/%,$(wildcard tests/selftests/*.c)) \
+	     $(patsubst tests/bench/%.c,$(BUILD)/selftests/%,$(wildcard tests/bench/*.c))
 SELFTEST_LIB := $(wildcard tests/selftests/lib/*.c)
 HVCTL_SOURCES := $(wildcard userspace/hvctl/*.c)
 
-.PHONY: all kmod kmod-stock kmod-debug debug-kernel selftests tools check demo deps clean
+.PHONY: all kmod kmod-stock kmod-debug debug-kernel selftests tools check demo bench deps clean
 
 all: kmod $(BUILD)/hvctl
 
@@ -69,6 +71,9 @@ selftests: $(SELFTESTS) $(BUILD)/selftests/hvctl
 $(BUILD)/selftests/%: tests/selftests/%.c $(SELFTEST_LIB) $(wildcard tests/selftests/lib/*.h) uapi/linux/hvkm.h
 	@mkdir -p $(BUILD)/selftests
 	$(CC) $(USER_CFLAGS) -static -Itests/selftests -o $@ $< $(SELFTEST_LIB)
+$(BUILD)/selftests/%: tests/bench/%.c $(SELFTEST_LIB) $(wildcard tests/selftests/lib/*.h) uapi/linux/hvkm.h
+	@mkdir -p $(BUILD)/selftests
+	$(CC) $(USER_CFLAGS) -static -Itests/selftests -o $@ $< $(SELFTEST_LIB)
 $(BUILD)/selftests/hvctl: $(HVCTL_SOURCES) uapi/linux/hvkm.h
 	@mkdir -p $(BUILD)/selftests
 	$(CC) $(USER_CFLAGS) -static -o $@ $(HVCTL_SOURCES)
@@ -87,7 +92,11 @@ check: all kmod-stock kmod-debug selftests tools
 		--debug-dir "$(DEBUG_DIR)" --tests '$(TESTS)'
 
 demo: kmod-stock selftests
-	python3 tests/harness/demo.py --build $(BUILD) --stock-release "$(STOCK_RELEASE)"
+	python3 tests/harness/live.py --build $(BUILD) --stock-release "$(STOCK_RELEASE)" demo
+
+# Exit costs on hvkm and on KVM in the same test VM (docs/performance.md).
+bench: kmod-stock selftests
+	python3 tests/harness/live.py --build $(BUILD) --stock-release "$(STOCK_RELEASE)" bench
 
 clean:
 	rm -rf $(BUILD)

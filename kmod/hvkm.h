@@ -99,6 +99,7 @@ struct hvkm_vendor_ops {
 	int (*vp_run)(struct hvkm_vp *vp);
 	int (*get_register)(struct hvkm_vp *vp, struct hvkm_register_assoc *reg);
 	int (*set_register)(struct hvkm_vp *vp, const struct hvkm_register_assoc *reg);
+	int (*test_vmrun_loop)(struct hvkm_vp *vp, struct hvkm_test_vmrun_loop *loop);
 };
 
 /*

@@ -7,11 +7,16 @@
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/mm.h>
+#include <linux/moduleparam.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
 #include "hvkm.h"
+
+static bool test_hooks;
+module_param(test_hooks, bool, 0444);
+MODULE_PARM_DESC(test_hooks, "Allow test-only ioctls (benchmarks); never on a production host");
 
 int hvkm_vp_halt(struct hvkm_vp *vp)
 {
@@ -78,6 +83,24 @@ static int hvkm_vp_registers(struct hvkm_vp *vp, struct hvkm_registers __user *a
 	return ret;
 }
 
+static int hvkm_vp_test_vmrun_loop(struct hvkm_vp *vp,
+				   struct hvkm_test_vmrun_loop __user *arg)
+{
+	struct hvkm_test_vmrun_loop loop;
+	int ret;
+
+	if (!test_hooks)
+		return -EPERM;
+	if (copy_from_user(&loop, arg, sizeof(loop)))
+		return -EFAULT;
+	if (!loop.iterations || loop.iterations > 10000000)
+		return -EINVAL;
+	ret = hvkm_vendor->test_vmrun_loop(vp, &loop);
+	if (!ret && copy_to_user(arg, &loop, sizeof(loop)))
+		ret = -EFAULT;
+	return ret;
+}
+
 static long hvkm_vp_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	struct hvkm_vp *vp = file->private_data;
@@ -90,6 +113,7 @@ static long hvkm_vp_ioctl(struct file *file, unsigned int cmd, unsigned long arg
 	case HVKM_RUN_VP:
 	case HVKM_GET_REGISTERS:
 	case HVKM_SET_REGISTERS:
+	case HVKM_TEST_VMRUN_LOOP:
 		break;
 	default:
 		return -ENOTTY;
@@ -102,6 +126,9 @@ static long hvkm_vp_ioctl(struct file *file, unsigned int cmd, unsigned long arg
 		break;
 	case HVKM_GET_REGISTERS:
 		ret = hvkm_vp_registers(vp, uarg, false);
+		break;
+	case HVKM_TEST_VMRUN_LOOP:
+		ret = hvkm_vp_test_vmrun_loop(vp, uarg);
 		break;
 	default:
 		ret = hvkm_vp_registers(vp, uarg, true);

@@ -6,6 +6,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/ktime.h>
 #include <linux/mm.h>
 #include <linux/percpu.h>
 #include <linux/slab.h>
@@ -487,6 +488,39 @@ int hvkm_svm_vp_run(struct hvkm_vp *vp)
 	vp->run->rip = vmcb->save.rip;
 	vp->run->rflags = vmcb->save.rflags;
 	return ret;
+}
+
+/*
+ * The floor of a world switch for benchmarks (HVKM_TEST_VMRUN_LOOP): the
+ * guest entry and exit alone, with CPUID skipped and nothing else handled.
+ */
+int hvkm_svm_test_vmrun_loop(struct hvkm_vp *vp, struct hvkm_test_vmrun_loop *loop)
+{
+	struct hvkm_svm_vp *svp = to_svm(vp);
+	struct vmcb *vmcb = svp->vmcb;
+	u64 i, start = ktime_get_ns();
+
+	loop->cpuid_exits = 0;
+	for (i = 0; i < loop->iterations; i++) {
+		local_irq_disable();
+		svm_assign_asid(svp);
+		asm volatile("clgi" : : : "memory");
+		raw_local_irq_enable();
+		__hvkm_svm_run(__pa(vmcb), svp->gprs,
+			       page_to_phys(this_cpu_read(hvkm_svm_cpu.host_vmsave)));
+		raw_local_irq_disable();
+		hvkm_svm_stgi_safe();
+		local_irq_enable();
+		if (vmcb->control.exit_code == SVM_EXIT_CPUID) {
+			svm_skip(vmcb, LEN_CPUID);
+			loop->cpuid_exits++;
+		} else if (vmcb->control.exit_code != SVM_EXIT_INTR) {
+			return -EPROTO;	/* the benchmark guest does nothing else */
+		}
+		cond_resched();
+	}
+	loop->nanoseconds = ktime_get_ns() - start;
+	return 0;
 }
 
 /* TLFS segment attributes are descriptor bits 55:40; the VMCB packs them in 12 bits. */

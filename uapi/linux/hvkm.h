@@ -113,6 +113,20 @@ struct hvkm_cpuid {
 #define HVKM_GET_REGISTERS	_IOWR(HVKMIO, 0x21, struct hvkm_registers)
 #define HVKM_SET_REGISTERS	_IOW(HVKMIO, 0x22, struct hvkm_registers)
 
+/*
+ * Test hook, refused with -EPERM unless hvkm.ko was loaded with test_hooks=1:
+ * enter and leave the guest @iterations times with no exit handling beyond
+ * skipping a CPUID, and report the time taken.  Benchmarks use it to measure
+ * the floor a world switch costs.
+ */
+#define HVKM_TEST_VMRUN_LOOP	_IOWR(HVKMIO, 0x7f, struct hvkm_test_vmrun_loop)
+
+struct hvkm_test_vmrun_loop {
+	__u64 iterations;	/* in: 1..10^7 */
+	__u64 nanoseconds;	/* out */
+	__u64 cpuid_exits;	/* out: of the iterations, how many were CPUID */
+};
+
 /* TLFS HV_REGISTER_NAME values (x64) that hvkm accepts. */
 #define HV_X64_REGISTER_RAX		0x00020000
 #define HV_X64_REGISTER_RCX		0x00020001
