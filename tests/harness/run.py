@@ -26,6 +26,7 @@ SELFTESTS = [
     vm.Step("kvm_coexist", 300, "kvm_coexist"),
     vm.Step("hvctl_cli", 120, "hvctl_cli"),
     vm.Step("vp_run", 300, "vp_run"),
+    vm.Step("guest_modes", 300, "guest_modes"),
 ]
 
 PROFILES = {

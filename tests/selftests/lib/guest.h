@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Guests written in C, in the shape of KVM's selftests: the test binary is
+ * copied into guest RAM at its own addresses and identity-mapped, so a guest
+ * function of the test runs in a VP in 64-bit mode.  The guest talks to the
+ * host with "ucalls": an OUT to UCALL_PORT with RDI pointing at a struct ucall.
+ */
+#ifndef HVKM_GUEST_H
+#define HVKM_GUEST_H
+
+#include <stdint.h>
+
+#include "hvkm_vm.h"
+
+#define UCALL_PORT	0x1b00
+
+enum ucall_cmd {
+	UCALL_NONE,	/* the VP exited for something else: see its run page */
+	UCALL_SYNC,	/* args[0] is a stage number */
+	UCALL_ABORT,	/* a guest assertion failed: file, line, expr, args[0..1] */
+	UCALL_DONE,
+};
+
+struct ucall {
+	uint64_t cmd;
+	uint64_t args[4];
+	const char *file;	/* guest addresses equal the host's: readable as they are */
+	uint64_t line;
+	const char *expr;
+};
+
+/* ---- in the guest -------------------------------------------------------- */
+
+void guest_ucall(uint64_t cmd, uint64_t a0, uint64_t a1, const char *file,
+		 uint64_t line, const char *expr);
+
+#define GUEST_SYNC(stage)	guest_ucall(UCALL_SYNC, (stage), 0, 0, 0, 0)
+#define GUEST_DONE()		guest_ucall(UCALL_DONE, 0, 0, 0, 0, 0)
+#define GUEST_ASSERT(cond)                                                   \
+	do {                                                                 \
+		if (!(cond))                                                 \
+			guest_ucall(UCALL_ABORT, 0, 0, __FILE__, __LINE__,   \
+				    #cond);                                  \
+	} while (0)
+#define GUEST_ASSERT_EQ(a, b)                                                \
+	do {                                                                 \
+		uint64_t __a = (a), __b = (b);                               \
+		if (__a != __b)                                              \
+			guest_ucall(UCALL_ABORT, __a, __b, __FILE__,         \
+				    __LINE__, #a " == " #b);                 \
+	} while (0)
+
+/* ---- on the host --------------------------------------------------------- */
+
+/*
+ * A partition with @mem_size bytes of RAM at GPA 0 holding a copy of this
+ * program at its own addresses, identity page tables for the first GiB, and
+ * a GDT and TSS for 64-bit mode.
+ */
+int vm_create_long_mode(struct hvkm_vm *vm, size_t mem_size, unsigned int max_vps);
+/* VP @index in 64-bit mode at @guest_fn(@arg), with a stack of its own. */
+int vcpu_create_long_mode(struct hvkm_vm *vm, struct hvkm_vcpu *vcpu,
+			  unsigned int index, void (*guest_fn)(uint64_t), uint64_t arg);
+/* A flat 32-bit protected-mode VP (no paging) at @eip. */
+int vcpu_set_protected_mode(struct hvkm_vcpu *vcpu, uint32_t eip);
+/* Run until the next ucall: its command, UCALL_NONE for another exit, or -errno. */
+int vcpu_run_ucall(struct hvkm_vm *vm, struct hvkm_vcpu *vcpu, struct ucall *uc);
+/* Copy a global of this program into the guest's copy, or back. */
+void vm_sync_to_guest(struct hvkm_vm *vm, const void *var, size_t len);
+void vm_sync_from_guest(struct hvkm_vm *vm, void *var, size_t len);
+
+#endif /* HVKM_GUEST_H */
