@@ -45,6 +45,14 @@ struct hvkm_partition {
 	void *arch;
 };
 
+/* Architectural MSRs kept by the common code (msr.c). */
+struct hvkm_vp_msrs {
+	u64 apic_base;
+	u64 mtrr_def_type;
+	u64 mtrr_fixed[11];
+	u64 mtrr_var[16];	/* PhysBase0, PhysMask0, ... PhysMask7 */
+};
+
 /* A virtual processor; its fd holds a reference to the partition. */
 struct hvkm_vp {
 	struct hvkm_partition *partition;
@@ -55,6 +63,7 @@ struct hvkm_vp {
 	struct mutex run_lock;
 	bool halted;
 	wait_queue_head_t wq;	/* where a halted VP sleeps */
+	struct hvkm_vp_msrs msrs;
 	void *arch;
 };
 
@@ -135,6 +144,11 @@ const struct hvkm_memory_slot *hvkm_slot_find(struct hvkm_partition *p, u64 gpa)
 int hvkm_vp_create(struct hvkm_partition *p, const struct hvkm_create_vp __user *arg);
 /* Sleep until the halted VP has work, or a signal: -EINTR. */
 int hvkm_vp_halt(struct hvkm_vp *vp);
+
+/* msr.c: 0, or -EINVAL for an unknown MSR or a bad value (#GP) */
+void hvkm_msrs_reset(struct hvkm_vp *vp);
+int hvkm_msr_get(struct hvkm_vp *vp, u32 msr, u64 *data);
+int hvkm_msr_set(struct hvkm_vp *vp, u32 msr, u64 data);
 
 /* cpuid.c */
 int hvkm_cpuid_set(struct hvkm_partition *p, const struct hvkm_cpuid __user *arg);

@@ -221,6 +221,7 @@ int hvkm_vp_create(struct hvkm_partition *p, const struct hvkm_create_vp __user 
 	vp->apic_id = req.apic_id;
 	mutex_init(&vp->run_lock);
 	init_waitqueue_head(&vp->wq);
+	hvkm_msrs_reset(vp);
 
 	mutex_lock(&p->lock);
 	if (p->vps[req.vp_index]) {

@@ -38,6 +38,7 @@ struct hvkm_svm_vp {
 	unsigned long gprs[HVKM_SVM_NR_GPRS];
 	u64 asid_generation;
 	int last_cpu;
+	u64 tsc_adjust;
 	/* DR0-3 as the VMM set them; the guest cannot reach them yet. */
 	u64 db[4];
 	/* Guest x87/SSE/AVX state while the host's is loaded. */
@@ -400,6 +401,109 @@ static int svm_exit_npf(struct hvkm_vp *vp)
 	return HVKM_RESUME;
 }
 
+/* EFER bits a guest may set: no SVM (nested) and no long-mode-only surprises. */
+#define SVM_GUEST_EFER_BITS	(EFER_SCE | EFER_LME | EFER_LMA | EFER_NX | EFER_FFXSR)
+#define LEN_RDMSR_WRMSR		2	/* 0f 32, 0f 30 */
+
+static bool pat_valid(u64 pat)
+{
+	int i;
+
+	for (i = 0; i < 8; i++) {
+		u8 type = pat >> (8 * i);
+
+		if (type == 2 || type == 3 || type > 7)
+			return false;
+	}
+	return true;
+}
+
+/* The MSRs whose state is in the VMCB; -ENOENT for the others. */
+static int svm_msr_get(struct hvkm_svm_vp *svp, u32 msr, u64 *data)
+{
+	struct vmcb *vmcb = svp->vmcb;
+
+	switch (msr) {
+	case MSR_EFER:
+		*data = vmcb->save.efer & ~(u64)EFER_SVME;
+		return 0;
+	case MSR_IA32_CR_PAT:
+		*data = vmcb->save.g_pat;
+		return 0;
+	case MSR_IA32_TSC:
+		*data = rdtsc() + vmcb->control.tsc_offset;
+		return 0;
+	case MSR_IA32_TSC_ADJUST:
+		*data = svp->tsc_adjust;
+		return 0;
+	default:
+		return -ENOENT;
+	}
+}
+
+static int svm_msr_set(struct hvkm_svm_vp *svp, u32 msr, u64 data)
+{
+	struct vmcb *vmcb = svp->vmcb;
+
+	switch (msr) {
+	case MSR_EFER:
+		if (data & ~SVM_GUEST_EFER_BITS)
+			return -EINVAL;
+		/* LME cannot change while paging is on (APM 14.6.1); LMA is the CPU's. */
+		if ((vmcb->save.cr0 & X86_CR0_PG) &&
+		    ((data ^ vmcb->save.efer) & EFER_LME))
+			return -EINVAL;
+		vmcb->save.efer = (data & ~(u64)EFER_LMA) |
+				  (vmcb->save.efer & EFER_LMA) | EFER_SVME;
+		return 0;
+	case MSR_IA32_CR_PAT:
+		if (!pat_valid(data))
+			return -EINVAL;
+		vmcb->save.g_pat = data;
+		return 0;
+	case MSR_IA32_TSC:
+		vmcb->control.tsc_offset = data - rdtsc();
+		return 0;
+	case MSR_IA32_TSC_ADJUST:
+		/* Writing TSC_ADJUST moves the TSC by the same amount (SDM 17.17.3). */
+		vmcb->control.tsc_offset += data - svp->tsc_adjust;
+		svp->tsc_adjust = data;
+		return 0;
+	default:
+		return -ENOENT;
+	}
+}
+
+/* RDMSR/WRMSR: EXITINFO1 is 1 for a write; ECX names the MSR, EDX:EAX the value. */
+static int svm_exit_msr(struct hvkm_vp *vp)
+{
+	struct hvkm_svm_vp *svp = to_svm(vp);
+	struct vmcb *vmcb = svp->vmcb;
+	u32 msr = svp->gprs[1];
+	u64 data;
+	int ret;
+
+	if (vmcb->control.exit_info_1) {
+		data = (u32)vmcb->save.rax | (svp->gprs[2] << 32);
+		ret = svm_msr_set(svp, msr, data);
+		if (ret == -ENOENT)
+			ret = hvkm_msr_set(vp, msr, data);
+	} else {
+		ret = svm_msr_get(svp, msr, &data);
+		if (ret == -ENOENT)
+			ret = hvkm_msr_get(vp, msr, &data);
+		if (!ret) {
+			vmcb->save.rax = (u32)data;
+			svp->gprs[2] = data >> 32;
+		}
+	}
+	if (ret)
+		svm_inject_exception(vmcb, X86_TRAP_GP, true, 0);
+	else
+		svm_skip(vmcb, LEN_RDMSR_WRMSR);
+	return HVKM_RESUME;
+}
+
 static int svm_handle_exit(struct hvkm_vp *vp)
 {
 	struct vmcb *vmcb = to_svm(vp)->vmcb;
@@ -420,9 +524,7 @@ static int svm_handle_exit(struct hvkm_vp *vp)
 	case SVM_EXIT_NPF:
 		return svm_exit_npf(vp);
 	case SVM_EXIT_MSR:
-		/* No MSR is emulated yet (APM: RDMSR/WRMSR of an unknown MSR #GP). */
-		svm_inject_exception(vmcb, X86_TRAP_GP, true, 0);
-		return HVKM_RESUME;
+		return svm_exit_msr(vp);
 	case SVM_EXIT_VMMCALL:
 		vmcb->save.rax = HVKM_HV_STATUS_INVALID_HYPERCALL_CODE;
 		svm_skip(vmcb, LEN_VMMCALL);
@@ -672,12 +774,39 @@ int hvkm_svm_set_register(struct hvkm_vp *vp, const struct hvkm_register_assoc *
 	}
 }
 
+/*
+ * Clear the read and write intercept bits of @msr in the MSR permission map:
+ * two bits per MSR, in three 2 KiB blocks (AMD APM vol. 2, 15.11).
+ */
+static void svm_msrpm_allow(u32 msr)
+{
+	static const u32 block_base[] = { 0, 0xc0000000, 0xc0010000 };
+	unsigned long *map = hvkm_svm_msrpm;
+	unsigned int i, bit;
+
+	for (i = 0; i < ARRAY_SIZE(block_base); i++) {
+		if (msr - block_base[i] < 0x2000) {
+			bit = i * 0x800 * 8 + (msr - block_base[i]) * 2;
+			__clear_bit(bit, map);
+			__clear_bit(bit + 1, map);
+			return;
+		}
+	}
+}
+
 /* Module-wide SVM state for VPs: the permission maps and the XSAVE layout. */
 int hvkm_svm_vp_setup(void)
 {
 	unsigned int eax, ebx, ecx, edx;
 
-	/* All ones: every port (12 KiB map) and every MSR (8 KiB map) exits. */
+	static const u32 passthrough[] = {
+		MSR_FS_BASE, MSR_GS_BASE, MSR_KERNEL_GS_BASE, MSR_STAR, MSR_LSTAR,
+		MSR_CSTAR, MSR_SYSCALL_MASK, MSR_IA32_SYSENTER_CS,
+		MSR_IA32_SYSENTER_ESP, MSR_IA32_SYSENTER_EIP,
+	};
+	unsigned int i;
+
+	/* All ones: every port (12 KiB map) and every MSR (8 KiB map) exits... */
 	hvkm_svm_iopm = (void *)__get_free_pages(GFP_KERNEL, get_order(IOPM_SIZE));
 	hvkm_svm_msrpm = (void *)__get_free_pages(GFP_KERNEL, get_order(MSRPM_SIZE));
 	if (!hvkm_svm_iopm || !hvkm_svm_msrpm) {
@@ -686,6 +815,9 @@ int hvkm_svm_vp_setup(void)
 	}
 	memset(hvkm_svm_iopm, 0xff, PAGE_SIZE << get_order(IOPM_SIZE));
 	memset(hvkm_svm_msrpm, 0xff, PAGE_SIZE << get_order(MSRPM_SIZE));
+	/* ...but those that VMLOAD/VMSAVE switch with the guest, which it may use freely. */
+	for (i = 0; i < ARRAY_SIZE(passthrough); i++)
+		svm_msrpm_allow(passthrough[i]);
 
 	hvkm_host_xcr0 = xgetbv(XCR_XFEATURE_ENABLED_MASK);
 	cpuid_count(0xd, 0, &eax, &ebx, &ecx, &edx);

@@ -27,6 +27,7 @@ SELFTESTS = [
     vm.Step("hvctl_cli", 120, "hvctl_cli"),
     vm.Step("vp_run", 300, "vp_run"),
     vm.Step("guest_modes", 300, "guest_modes"),
+    vm.Step("msr_emulation", 300, "msr_emulation"),
 ]
 
 PROFILES = {

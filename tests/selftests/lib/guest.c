@@ -11,6 +11,7 @@
 #define GPA_PD		0x3000
 #define GPA_GDT		0x4000
 #define GPA_TSS		0x5000
+#define GPA_IDT		0x6000
 #define GPA_STACKS	0x100000	/* 64 KiB per VP, growing down */
 #define STACK_SIZE	0x10000
 #define PROGRAM_MIN	0x400000
@@ -47,6 +48,57 @@
 #define EFER_NXE	(1ull << 11)
 
 extern char __executable_start[], _end[];
+
+volatile int guest_fault_vector = -1;
+volatile unsigned int guest_fault_skip;
+
+/* What the exception stubs leave on the stack for guest_exception(). */
+struct exception_frame {
+	uint64_t r11, r10, r9, r8, rcx, rdx, rsi, rdi, rax;
+	uint64_t vector, error_code;
+	uint64_t rip, cs, rflags, rsp, ss;
+};
+
+void guest_exception(struct exception_frame *f);
+
+void guest_exception(struct exception_frame *f)
+{
+	if (!guest_fault_skip)
+		guest_ucall(UCALL_ABORT, f->vector, f->rip, __FILE__, __LINE__,
+			    "unexpected exception (args: vector, rip)");
+	guest_fault_vector = (int)f->vector;
+	f->rip += guest_fault_skip;
+	guest_fault_skip = 0;
+}
+
+/*
+ * Stubs for vectors 0-31, 16 bytes apart: push a zero where the CPU pushes no
+ * error code, push the vector, and go to the common part, which saves the
+ * caller-saved registers around guest_exception() and returns with IRETQ.
+ */
+asm(".pushsection .text\n"
+    ".align 16\n"
+    "guest_exception_stubs:\n"
+    ".irp v, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31\n"
+    ".align 16\n"
+    ".if (\\v == 8) || (\\v >= 10 && \\v <= 14) || (\\v == 17) || (\\v == 21) || (\\v == 29) || (\\v == 30)\n"
+    ".else\n"
+    "pushq $0\n"
+    ".endif\n"
+    "pushq $\\v\n"
+    "jmp guest_exception_common\n"
+    ".endr\n"
+    "guest_exception_common:\n"
+    "push %rax; push %rdi; push %rsi; push %rdx; push %rcx\n"
+    "push %r8; push %r9; push %r10; push %r11\n"
+    "mov %rsp, %rdi\n"
+    "call guest_exception\n"
+    "pop %r11; pop %r10; pop %r9; pop %r8\n"
+    "pop %rcx; pop %rdx; pop %rsi; pop %rdi; pop %rax\n"
+    "add $16, %rsp\n"
+    "iretq\n"
+    ".popsection\n");
+extern char guest_exception_stubs[];
 
 void guest_ucall(uint64_t cmd, uint64_t a0, uint64_t a1, const char *file,
 		 uint64_t line, const char *expr)
@@ -85,6 +137,16 @@ int vm_create_long_mode(struct hvkm_vm *vm, size_t mem_size, unsigned int max_vp
 	pdpt[0] = GPA_PD | PTE_P | PTE_RW;
 	for (i = 0; i < 512; i++)
 		pd[i] = ((uint64_t)i << 21) | PTE_P | PTE_RW | PTE_PS;
+
+	/* 64-bit interrupt gates to the stubs, present, DPL 0. */
+	for (i = 0; i < 32; i++) {
+		uint64_t stub = (uintptr_t)guest_exception_stubs + 16 * i;
+		uint64_t *gate = gpa(vm, GPA_IDT + 16 * i);
+
+		gate[0] = (stub & 0xffff) | ((uint64_t)SEL_CODE64 << 16) | (0x8eull << 40) |
+			  ((stub >> 16) & 0xffff) << 48;
+		gate[1] = stub >> 32;
+	}
 
 	gdt = gpa(vm, GPA_GDT);
 	gdt[SEL_CODE64 / 8] = 0x00af9b000000ffffull;
@@ -133,6 +195,8 @@ static int set_data_segments(struct hvkm_vcpu *vcpu)
 		ret = set_segment(vcpu, HV_X64_REGISTER_TR, SEL_TSS, GPA_TSS, 0x67, ATTR_TSS64);
 	if (!ret)
 		ret = set_table(vcpu, HV_X64_REGISTER_GDTR, GPA_GDT, 0x2f);
+	if (!ret)
+		ret = set_table(vcpu, HV_X64_REGISTER_IDTR, GPA_IDT, 32 * 16 - 1);
 	return ret;
 }
 

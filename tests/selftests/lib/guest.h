@@ -50,6 +50,37 @@ void guest_ucall(uint64_t cmd, uint64_t a0, uint64_t a1, const char *file,
 				    __LINE__, #a " == " #b);                 \
 	} while (0)
 
+/*
+ * Exceptions in the guest: an expected one is recorded and the faulting
+ * instruction skipped (its length announced beforehand); any other ends the
+ * test with an ABORT ucall naming the vector and RIP.
+ */
+extern volatile int guest_fault_vector;		/* -1: none since the last *_safe */
+extern volatile unsigned int guest_fault_skip;	/* bytes to skip on a fault */
+
+/* RDMSR/WRMSR that report a fault instead of dying: the vector, or -1. */
+static inline int guest_rdmsr_safe(uint32_t msr, uint64_t *val)
+{
+	uint32_t lo = 0, hi = 0;
+
+	guest_fault_vector = -1;
+	guest_fault_skip = 2;
+	asm volatile("rdmsr" : "+a" (lo), "+d" (hi) : "c" (msr) : "memory");
+	guest_fault_skip = 0;
+	*val = lo | (uint64_t)hi << 32;
+	return guest_fault_vector;
+}
+
+static inline int guest_wrmsr_safe(uint32_t msr, uint64_t val)
+{
+	guest_fault_vector = -1;
+	guest_fault_skip = 2;
+	asm volatile("wrmsr" : : "c" (msr), "a" ((uint32_t)val), "d" ((uint32_t)(val >> 32))
+		     : "memory");
+	guest_fault_skip = 0;
+	return guest_fault_vector;
+}
+
 /* ---- on the host --------------------------------------------------------- */
 
 /*

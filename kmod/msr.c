@@ -1,0 +1,145 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * hvkm: the architectural MSRs whose state is not in the backend's control
+ * block: APIC base, MTRRs, machine-check registers.  The backend answers the
+ * ones it holds (EFER, PAT, TSC, ...) and passes the rest here.  An MSR
+ * nobody knows, or a value with reserved bits set, is a #GP in the guest.
+ */
+#include <asm/msr-index.h>
+#include <asm/mtrr.h>
+#include <linux/bits.h>
+#include <linux/errno.h>
+
+#include "hvkm.h"
+
+#define APIC_BASE_BSP		BIT_ULL(8)
+#define APIC_BASE_EXTD		BIT_ULL(10)
+#define APIC_BASE_ENABLE	BIT_ULL(11)
+#define APIC_BASE_ADDR		GENMASK_ULL(51, 12)
+#define APIC_BASE_DEFAULT	0xfee00000ULL
+
+/* MTRRcap: 8 variable ranges, fixed ranges, write-combining (SDM 11.11.1). */
+#define MTRR_CAP_VALUE		(8 | BIT_ULL(8) | BIT_ULL(10))
+#define MTRR_DEF_TYPE_VALID	(GENMASK_ULL(7, 0) | BIT_ULL(10) | BIT_ULL(11))
+#define MTRR_PHYS_ADDR		GENMASK_ULL(51, 12)
+#define MTRR_VAR_MASK_VALID	BIT_ULL(11)
+
+void hvkm_msrs_reset(struct hvkm_vp *vp)
+{
+	struct hvkm_vp_msrs *m = &vp->msrs;
+
+	*m = (struct hvkm_vp_msrs){};
+	m->apic_base = APIC_BASE_DEFAULT | APIC_BASE_ENABLE |
+		       (vp->vp_index == 0 ? APIC_BASE_BSP : 0);
+}
+
+/* Memory types an MTRR may hold: UC, WC, WT, WP, WB. */
+static bool mtrr_type_valid(u64 type)
+{
+	return type == 0 || type == 1 || type == 4 || type == 5 || type == 6;
+}
+
+static bool mtrr_fixed_valid(u64 v)
+{
+	int i;
+
+	for (i = 0; i < 8; i++)
+		if (!mtrr_type_valid((v >> (8 * i)) & 0xff))
+			return false;
+	return true;
+}
+
+/* Index of a fixed-range MTRR in hvkm_vp_msrs.mtrr_fixed, or -1. */
+static int mtrr_fixed_index(u32 msr)
+{
+	if (msr == MSR_MTRRfix64K_00000)
+		return 0;
+	if (msr == MSR_MTRRfix16K_80000 || msr == MSR_MTRRfix16K_A0000)
+		return 1 + msr - MSR_MTRRfix16K_80000;
+	if (msr >= MSR_MTRRfix4K_C0000 && msr <= MSR_MTRRfix4K_F8000)
+		return 3 + msr - MSR_MTRRfix4K_C0000;
+	return -1;
+}
+
+static bool msr_is_mc_bank(u32 msr)
+{
+	return msr >= MSR_IA32_MC0_CTL && msr < MSR_IA32_MC0_CTL + 4 * 32;
+}
+
+int hvkm_msr_get(struct hvkm_vp *vp, u32 msr, u64 *data)
+{
+	struct hvkm_vp_msrs *m = &vp->msrs;
+	int i = mtrr_fixed_index(msr);
+
+	if (i >= 0) {
+		*data = m->mtrr_fixed[i];
+		return 0;
+	}
+	if (msr >= MTRRphysBase_MSR(0) && msr <= MTRRphysMask_MSR(7)) {
+		*data = m->mtrr_var[msr - MTRRphysBase_MSR(0)];
+		return 0;
+	}
+	if (msr_is_mc_bank(msr)) {
+		*data = 0;	/* no bank exists; reads are harmless */
+		return 0;
+	}
+	switch (msr) {
+	case MSR_IA32_APICBASE:
+		*data = m->apic_base;
+		return 0;
+	case MSR_MTRRcap:
+		*data = MTRR_CAP_VALUE;
+		return 0;
+	case MSR_MTRRdefType:
+		*data = m->mtrr_def_type;
+		return 0;
+	case MSR_IA32_MCG_CAP:		/* no banks, no MCG_CTL */
+	case MSR_IA32_MCG_STATUS:
+		*data = 0;
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+int hvkm_msr_set(struct hvkm_vp *vp, u32 msr, u64 data)
+{
+	struct hvkm_vp_msrs *m = &vp->msrs;
+	int i = mtrr_fixed_index(msr);
+
+	if (i >= 0) {
+		if (!mtrr_fixed_valid(data))
+			return -EINVAL;
+		m->mtrr_fixed[i] = data;
+		return 0;
+	}
+	if (msr >= MTRRphysBase_MSR(0) && msr <= MTRRphysMask_MSR(7)) {
+		bool is_mask = (msr - MTRRphysBase_MSR(0)) & 1;
+		u64 valid = MTRR_PHYS_ADDR | (is_mask ? MTRR_VAR_MASK_VALID : 0xff);
+
+		if ((data & ~valid) || (!is_mask && !mtrr_type_valid(data & 0xff)))
+			return -EINVAL;
+		m->mtrr_var[msr - MTRRphysBase_MSR(0)] = data;
+		return 0;
+	}
+	if (msr_is_mc_bank(msr))
+		return 0;	/* writes to banks that do not exist are dropped */
+	switch (msr) {
+	case MSR_IA32_APICBASE:
+		/* The BSP flag is the hardware's to set; x2APIC comes with the LAPIC. */
+		if (data & ~(APIC_BASE_ADDR | APIC_BASE_ENABLE | APIC_BASE_BSP) ||
+		    (data & APIC_BASE_BSP) != (m->apic_base & APIC_BASE_BSP))
+			return -EINVAL;
+		m->apic_base = data;
+		return 0;
+	case MSR_MTRRdefType:
+		if ((data & ~MTRR_DEF_TYPE_VALID) || !mtrr_type_valid(data & 0xff))
+			return -EINVAL;
+		m->mtrr_def_type = data;
+		return 0;
+	case MSR_IA32_MCG_STATUS:
+		return data ? -EINVAL : 0;
+	default:
+		return -EINVAL;
+	}
+}
