@@ -53,6 +53,13 @@ struct hvkm_vp_msrs {
 	u64 mtrr_var[16];	/* PhysBase0, PhysMask0, ... PhysMask7 */
 };
 
+#define HVKM_PENDING_NMI	0
+
+enum {
+	HVKM_OUTSIDE_GUEST,
+	HVKM_IN_GUEST,
+};
+
 /* A virtual processor; its fd holds a reference to the partition. */
 struct hvkm_vp {
 	struct hvkm_partition *partition;
@@ -64,6 +71,13 @@ struct hvkm_vp {
 	bool halted;
 	wait_queue_head_t wq;	/* where a halted VP sleeps */
 	struct hvkm_vp_msrs msrs;
+	struct hvkm_vp_stats stats;
+	/* Asserted interrupts waiting for injection; set from any thread. */
+	DECLARE_BITMAP(pending_irqs, 256);
+	unsigned long pending_flags;	/* HVKM_PENDING_* bits */
+	/* Where the VP runs, for kicks: IN_GUEST between entry and exit. */
+	int mode;
+	int cpu;
 	void *arch;
 };
 
@@ -109,6 +123,8 @@ struct hvkm_vendor_ops {
 	int (*get_register)(struct hvkm_vp *vp, struct hvkm_register_assoc *reg);
 	int (*set_register)(struct hvkm_vp *vp, const struct hvkm_register_assoc *reg);
 	int (*test_vmrun_loop)(struct hvkm_vp *vp, struct hvkm_test_vmrun_loop *loop);
+	/* Whether the (not running) VP would take an interrupt now. */
+	bool (*interruptible)(struct hvkm_vp *vp);
 };
 
 /*
@@ -144,6 +160,13 @@ const struct hvkm_memory_slot *hvkm_slot_find(struct hvkm_partition *p, u64 gpa)
 int hvkm_vp_create(struct hvkm_partition *p, const struct hvkm_create_vp __user *arg);
 /* Sleep until the halted VP has work, or a signal: -EINTR. */
 int hvkm_vp_halt(struct hvkm_vp *vp);
+/* Make the VP notice new pending work: wake it, or make it leave the guest. */
+void hvkm_vp_kick(struct hvkm_vp *vp);
+bool hvkm_vp_irq_pending(struct hvkm_vp *vp);
+
+/* interrupt.c */
+int hvkm_assert_interrupt(struct hvkm_partition *p,
+			  const struct hvkm_assert_interrupt __user *arg);
 
 /* msr.c: 0, or -EINVAL for an unknown MSR or a bad value (#GP) */
 void hvkm_msrs_reset(struct hvkm_vp *vp);

@@ -121,6 +121,8 @@ static long hvkm_partition_ioctl(struct file *file, unsigned int cmd,
 		return hvkm_vp_create(p, uarg);
 	case HVKM_SET_CPUID:
 		return hvkm_cpuid_set(p, uarg);
+	case HVKM_ASSERT_INTERRUPT:
+		return hvkm_assert_interrupt(p, uarg);
 	default:
 		return -ENOTTY;
 	}

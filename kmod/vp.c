@@ -18,12 +18,43 @@ static bool test_hooks;
 module_param(test_hooks, bool, 0444);
 MODULE_PARM_DESC(test_hooks, "Allow test-only ioctls (benchmarks); never on a production host");
 
+bool hvkm_vp_irq_pending(struct hvkm_vp *vp)
+{
+	return !bitmap_empty(vp->pending_irqs, 256);
+}
+
+/* HLT ends with an NMI, or an interrupt the VP would take (IF=1). */
+static bool hvkm_vp_has_work(struct hvkm_vp *vp)
+{
+	return test_bit(HVKM_PENDING_NMI, &vp->pending_flags) ||
+	       (hvkm_vp_irq_pending(vp) && hvkm_vendor->interruptible(vp));
+}
+
 int hvkm_vp_halt(struct hvkm_vp *vp)
 {
-	/* Nothing can wake a VP yet but a signal: interrupts come with the LAPIC. */
-	if (wait_event_interruptible(vp->wq, !vp->halted))
+	if (wait_event_interruptible(vp->wq, hvkm_vp_has_work(vp)))
 		return -EINTR;
+	vp->halted = false;
 	return 0;
+}
+
+static void hvkm_vp_kick_ipi(void *unused)
+{
+	/* The interrupt itself made the guest exit; nothing else to do. */
+}
+
+/*
+ * Called after pending work was set.  The VP checks for work with
+ * interrupts off after announcing IN_GUEST, so either it sees the work, or
+ * this sees IN_GUEST and the IPI makes it leave the guest.
+ */
+void hvkm_vp_kick(struct hvkm_vp *vp)
+{
+	/* Pairs with the smp_mb() after the VP sets IN_GUEST. */
+	smp_mb__after_atomic();
+	wake_up_interruptible(&vp->wq);
+	if (READ_ONCE(vp->mode) == HVKM_IN_GUEST)
+		smp_call_function_single(READ_ONCE(vp->cpu), hvkm_vp_kick_ipi, NULL, 0);
 }
 
 static int hvkm_vp_run(struct hvkm_vp *vp)
@@ -101,6 +132,11 @@ static int hvkm_vp_test_vmrun_loop(struct hvkm_vp *vp,
 	return ret;
 }
 
+static int hvkm_vp_get_stats(struct hvkm_vp *vp, struct hvkm_vp_stats __user *arg)
+{
+	return copy_to_user(arg, &vp->stats, sizeof(vp->stats)) ? -EFAULT : 0;
+}
+
 static long hvkm_vp_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	struct hvkm_vp *vp = file->private_data;
@@ -114,6 +150,7 @@ static long hvkm_vp_ioctl(struct file *file, unsigned int cmd, unsigned long arg
 	case HVKM_GET_REGISTERS:
 	case HVKM_SET_REGISTERS:
 	case HVKM_TEST_VMRUN_LOOP:
+	case HVKM_GET_VP_STATS:
 		break;
 	default:
 		return -ENOTTY;
@@ -129,6 +166,9 @@ static long hvkm_vp_ioctl(struct file *file, unsigned int cmd, unsigned long arg
 		break;
 	case HVKM_TEST_VMRUN_LOOP:
 		ret = hvkm_vp_test_vmrun_loop(vp, uarg);
+		break;
+	case HVKM_GET_VP_STATS:
+		ret = hvkm_vp_get_stats(vp, uarg);
 		break;
 	default:
 		ret = hvkm_vp_registers(vp, uarg, true);
@@ -222,6 +262,8 @@ int hvkm_vp_create(struct hvkm_partition *p, const struct hvkm_create_vp __user 
 	mutex_init(&vp->run_lock);
 	init_waitqueue_head(&vp->wq);
 	hvkm_msrs_reset(vp);
+	vp->mode = HVKM_OUTSIDE_GUEST;
+	vp->cpu = -1;
 
 	mutex_lock(&p->lock);
 	if (p->vps[req.vp_index]) {

@@ -140,4 +140,5 @@ const struct hvkm_vendor_ops hvkm_svm_ops = {
 	.get_register = hvkm_svm_get_register,
 	.set_register = hvkm_svm_set_register,
 	.test_vmrun_loop = hvkm_svm_test_vmrun_loop,
+	.interruptible = hvkm_svm_interruptible,
 };

@@ -7,6 +7,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/ktime.h>
+#include <linux/sched/clock.h>
 #include <linux/mm.h>
 #include <linux/percpu.h>
 #include <linux/slab.h>
@@ -43,6 +44,8 @@ struct hvkm_svm_vp {
 	u64 db[4];
 	/* Guest x87/SSE/AVX state while the host's is loaded. */
 	struct xregs_state *xsave;
+	/* Between an injected NMI and the guest's IRET no other NMI is injected. */
+	bool nmi_masked;
 	/* An IN whose data userspace supplies before the next entry. */
 	bool io_in_pending;
 	u8 io_size;
@@ -228,6 +231,72 @@ static void svm_xsave(struct xregs_state *buf)
 	asm volatile("xsave64 %0" : "+m" (*buf) : "a" (lo), "d" (hi) : "memory");
 }
 
+static bool svm_interruptible(struct hvkm_svm_vp *svp)
+{
+	struct vmcb *vmcb = svp->vmcb;
+
+	return (vmcb->save.rflags & X86_EFLAGS_IF) &&
+	       !(vmcb->control.int_state & SVM_INTERRUPT_SHADOW_MASK);
+}
+
+bool hvkm_svm_interruptible(struct hvkm_vp *vp)
+{
+	return svm_interruptible(to_svm(vp));
+}
+
+static void svm_set_intercept_bit(struct vmcb_control_area *c, unsigned int bit, bool on)
+{
+	if (on)
+		c->intercepts[bit / 32] |= BIT(bit % 32);
+	else
+		c->intercepts[bit / 32] &= ~BIT(bit % 32);
+}
+
+/*
+ * Inject what is pending, if the VP can take it now (AMD APM vol. 2, 15.20
+ * "Event Injection"); otherwise ask for a VINTR exit when it can, by way of
+ * a virtual interrupt that the guest's IF holds back (15.21.4).  An NMI
+ * masks further NMIs until the guest's IRET, which is intercepted for that.
+ */
+static void svm_inject_pending(struct hvkm_vp *vp)
+{
+	struct hvkm_svm_vp *svp = to_svm(vp);
+	struct vmcb_control_area *c = &svp->vmcb->control;
+	bool want_window = vp->run->request_interrupt_window;
+	int vector;
+
+	if (!(c->event_inj & SVM_EVTINJ_VALID)) {
+		if (!svp->nmi_masked &&
+		    test_and_clear_bit(HVKM_PENDING_NMI, &vp->pending_flags)) {
+			c->event_inj = NMI_VECTOR | SVM_EVTINJ_TYPE_NMI | SVM_EVTINJ_VALID;
+			svp->nmi_masked = true;
+			svm_set_intercept_bit(c, INTERCEPT_IRET, true);
+			vp->stats.nmis_injected++;
+		} else if (svm_interruptible(svp) && hvkm_vp_irq_pending(vp)) {
+			vector = find_last_bit(vp->pending_irqs, 256);
+			clear_bit(vector, vp->pending_irqs);
+			c->event_inj = vector | SVM_EVTINJ_TYPE_INTR | SVM_EVTINJ_VALID;
+			vp->stats.interrupts_injected++;
+		}
+	}
+	/*
+	 * More to deliver, or the VMM waits for a window: exit when the guest
+	 * can take an interrupt, which is after the handler of an event
+	 * injected now returns, or once IF is set.
+	 */
+	want_window |= hvkm_vp_irq_pending(vp);
+	if (want_window && ((c->event_inj & SVM_EVTINJ_VALID) || !svm_interruptible(svp))) {
+		c->int_ctl |= V_IRQ_MASK | V_IGN_TPR_MASK | (0xf << V_INTR_PRIO_SHIFT);
+		svm_set_intercept_bit(c, INTERCEPT_VINTR, true);
+	}
+}
+
+static void svm_clear_window(struct vmcb_control_area *c)
+{
+	c->int_ctl &= ~(V_IRQ_MASK | V_IGN_TPR_MASK | V_INTR_PRIO_MASK);
+	svm_set_intercept_bit(c, INTERCEPT_VINTR, false);
+}
+
 /*
  * One trip into the guest.  The host's FPU state is put aside by
  * kernel_fpu_begin() and the guest's loaded in its place.  Interrupts stay
@@ -239,17 +308,27 @@ static void svm_enter_guest(struct hvkm_vp *vp)
 {
 	struct hvkm_svm_vp *svp = to_svm(vp);
 	struct vmcb *vmcb = svp->vmcb;
+	u64 start;
 
 	vmcb->control.exit_code = HVKM_SVM_EXIT_NONE;
 	kernel_fpu_begin();
 	svm_xrstor(svp->xsave);
 	local_irq_disable();
 	svm_assign_asid(svp);
+	/* Announce IN_GUEST before looking at pending work: see hvkm_vp_kick(). */
+	WRITE_ONCE(vp->cpu, smp_processor_id());
+	WRITE_ONCE(vp->mode, HVKM_IN_GUEST);
+	/* Pairs with hvkm_vp_kick(): mode is visible before pending work is read. */
+	smp_mb();
+	svm_inject_pending(vp);
 	asm volatile("clgi" : : : "memory");
 	raw_local_irq_enable();
+	start = local_clock();
 	__hvkm_svm_run(__pa(vmcb), svp->gprs,
 		       page_to_phys(this_cpu_read(hvkm_svm_cpu.host_vmsave)));
+	vp->stats.guest_ns += local_clock() - start;
 	raw_local_irq_disable();
+	WRITE_ONCE(vp->mode, HVKM_OUTSIDE_GUEST);
 	/* #VMEXIT leaves DR7 at its reset value; put the host's breakpoints back. */
 	if (hw_breakpoint_active())
 		hw_breakpoint_restore();
@@ -267,9 +346,16 @@ static void svm_inject_exception(struct vmcb *vmcb, unsigned int vector,
 	vmcb->control.event_inj_err = error;
 }
 
+/* Past an emulated instruction, a STI or MOV SS shadow no longer applies. */
+static void svm_set_rip(struct vmcb *vmcb, u64 rip)
+{
+	vmcb->save.rip = rip;
+	vmcb->control.int_state &= ~SVM_INTERRUPT_SHADOW_MASK;
+}
+
 static void svm_skip(struct vmcb *vmcb, unsigned int len)
 {
-	vmcb->save.rip += len;
+	svm_set_rip(vmcb, vmcb->save.rip + len);
 }
 
 static int svm_exit_unhandled(struct hvkm_vp *vp)
@@ -328,7 +414,7 @@ static int svm_exit_io(struct hvkm_vp *vp)
 	} else {
 		run->io.direction = HVKM_IO_OUT;
 		run->io.data = vmcb->save.rax & GENMASK_ULL(run->io.size * 8 - 1, 0);
-		vmcb->save.rip = vmcb->control.exit_info_2;
+		svm_set_rip(vmcb, vmcb->control.exit_info_2);
 	}
 	return HVKM_EXIT_TO_USER;
 }
@@ -351,7 +437,7 @@ static void svm_complete_io_in(struct hvkm_vp *vp)
 		s->rax = (u32)data;	/* a 32-bit result clears bits 63:32 */
 		break;
 	}
-	s->rip = svp->io_next_rip;
+	svm_set_rip(svp->vmcb, svp->io_next_rip);
 	svp->io_in_pending = false;
 }
 
@@ -552,6 +638,18 @@ static int svm_handle_exit(struct hvkm_vp *vp)
 		/* Not offered to guests: as on a CPU without them. */
 		svm_inject_exception(vmcb, X86_TRAP_UD, false, 0);
 		return HVKM_RESUME;
+	case SVM_EXIT_VINTR:
+		svm_clear_window(&vmcb->control);
+		if (vp->run->request_interrupt_window && svm_interruptible(to_svm(vp))) {
+			vp->run->exit_reason = HVKM_EXIT_IRQ_WINDOW_OPEN;
+			return HVKM_EXIT_TO_USER;
+		}
+		return HVKM_RESUME;
+	case SVM_EXIT_IRET:
+		/* The NMI handler is returning: the next NMI may come. */
+		to_svm(vp)->nmi_masked = false;
+		svm_set_intercept_bit(&vmcb->control, INTERCEPT_IRET, false);
+		return HVKM_RESUME;
 	case SVM_EXIT_SHUTDOWN:
 		vp->run->exit_reason = HVKM_EXIT_SHUTDOWN;
 		return HVKM_EXIT_TO_USER;
@@ -564,6 +662,33 @@ static int svm_handle_exit(struct hvkm_vp *vp)
 	}
 }
 
+static unsigned int svm_exit_stat(u32 exit_code)
+{
+	switch (exit_code) {
+	case SVM_EXIT_IOIO: return HVKM_STAT_EXIT_IO;
+	case SVM_EXIT_CPUID: return HVKM_STAT_EXIT_CPUID;
+	case SVM_EXIT_MSR: return HVKM_STAT_EXIT_MSR;
+	case SVM_EXIT_HLT: return HVKM_STAT_EXIT_HLT;
+	case SVM_EXIT_NPF: return HVKM_STAT_EXIT_NPF;
+	case SVM_EXIT_INTR:
+	case SVM_EXIT_NMI:
+	case SVM_EXIT_SMI: return HVKM_STAT_EXIT_HOST_INTERRUPT;
+	case SVM_EXIT_VMMCALL: return HVKM_STAT_EXIT_HYPERCALL;
+	case SVM_EXIT_VINTR: return HVKM_STAT_EXIT_INTERRUPT_WINDOW;
+	default: return HVKM_STAT_EXIT_OTHER;
+	}
+}
+
+/* Exit to the VMM at once when it asked for a window that is open already. */
+static bool svm_window_open_now(struct hvkm_vp *vp)
+{
+	struct hvkm_svm_vp *svp = to_svm(vp);
+
+	return vp->run->request_interrupt_window && svm_interruptible(svp) &&
+	       !(svp->vmcb->control.event_inj & SVM_EVTINJ_VALID) &&
+	       !hvkm_vp_irq_pending(vp);
+}
+
 int hvkm_svm_vp_run(struct hvkm_vp *vp)
 {
 	struct hvkm_svm_vp *svp = to_svm(vp);
@@ -572,6 +697,11 @@ int hvkm_svm_vp_run(struct hvkm_vp *vp)
 
 	if (svp->io_in_pending)
 		svm_complete_io_in(vp);
+	if (svm_window_open_now(vp)) {
+		vp->run->exit_reason = HVKM_EXIT_IRQ_WINDOW_OPEN;
+		vp->run->flags = HVKM_RUN_INTERRUPTIBLE;
+		return HVKM_EXIT_TO_USER;
+	}
 
 	svm_enter_guest(vp);
 	if (vmcb->control.exit_code == HVKM_SVM_EXIT_NONE)
@@ -586,9 +716,12 @@ int hvkm_svm_vp_run(struct hvkm_vp *vp)
 		vmcb->control.event_inj_err = vmcb->control.exit_int_info_err;
 	}
 
+	vp->stats.exits_total++;
+	vp->stats.exits[svm_exit_stat(vmcb->control.exit_code)]++;
 	ret = svm_handle_exit(vp);
 	vp->run->rip = vmcb->save.rip;
 	vp->run->rflags = vmcb->save.rflags;
+	vp->run->flags = svm_interruptible(svp) ? HVKM_RUN_INTERRUPTIBLE : 0;
 	return ret;
 }
 

@@ -28,6 +28,7 @@ SELFTESTS = [
     vm.Step("vp_run", 300, "vp_run"),
     vm.Step("guest_modes", 300, "guest_modes"),
     vm.Step("msr_emulation", 300, "msr_emulation"),
+    vm.Step("interrupts", 300, "interrupts"),
 ]
 
 PROFILES = {

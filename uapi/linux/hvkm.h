@@ -63,6 +63,38 @@ struct hvkm_create_partition {
 #define HVKM_SET_MEMORY_REGION	_IOW(HVKMIO, 0x10, struct hvkm_memory_region)
 #define HVKM_CREATE_VP		_IOW(HVKMIO, 0x11, struct hvkm_create_vp)
 #define HVKM_SET_CPUID		_IOW(HVKMIO, 0x12, struct hvkm_cpuid)
+/*
+ * HVKM_ASSERT_INTERRUPT: HvCallAssertVirtualInterrupt for the VMM.  Until the
+ * in-kernel local APIC lands, a fixed or lowest-priority interrupt goes
+ * straight to the VP with that APIC id (physical destination mode) and is
+ * injected, highest vector first, when the VP can take it; an NMI likewise.
+ */
+#define HVKM_ASSERT_INTERRUPT	_IOW(HVKMIO, 0x13, struct hvkm_assert_interrupt)
+
+/* TLFS HV_INTERRUPT_TYPE (x64) */
+#define HV_X64_INTERRUPT_TYPE_FIXED		0x0000
+#define HV_X64_INTERRUPT_TYPE_LOWESTPRIORITY	0x0001
+#define HV_X64_INTERRUPT_TYPE_SMI		0x0002
+#define HV_X64_INTERRUPT_TYPE_REMOTEREAD	0x0003
+#define HV_X64_INTERRUPT_TYPE_NMI		0x0004
+#define HV_X64_INTERRUPT_TYPE_INIT		0x0005
+#define HV_X64_INTERRUPT_TYPE_SIPI		0x0006
+#define HV_X64_INTERRUPT_TYPE_EXTINT		0x0007
+
+/* TLFS HV_X64_INTERRUPT_CONTROL: the type in bits 31:0, then these. */
+#define HV_INTERRUPT_CONTROL_LEVEL_TRIGGERED	0x100000000ULL
+#define HV_INTERRUPT_CONTROL_LOGICAL_DEST	0x200000000ULL
+
+/* The inputs of HvCallAssertVirtualInterrupt after TargetPartition. */
+struct hvkm_assert_interrupt {
+	__u64 control;		/* HV_INTERRUPT_CONTROL */
+	__u64 dest_addr;	/* the destination APIC id */
+	__u32 vector;		/* 16..255 for fixed interrupts */
+	__u8 target_vtl;	/* 0 */
+	__u8 reserved0;
+	__u16 reserved1;
+	__u64 reserved[2];
+};
 
 /* Instruction fetches from the region fault (NPT no-execute). */
 #define HVKM_MEM_NOEXEC		0x1u
@@ -112,6 +144,29 @@ struct hvkm_cpuid {
 #define HVKM_RUN_VP		_IO(HVKMIO, 0x20)
 #define HVKM_GET_REGISTERS	_IOWR(HVKMIO, 0x21, struct hvkm_registers)
 #define HVKM_SET_REGISTERS	_IOW(HVKMIO, 0x22, struct hvkm_registers)
+/* HVKM_GET_VP_STATS: the VP's counters since it was created. */
+#define HVKM_GET_VP_STATS	_IOR(HVKMIO, 0x23, struct hvkm_vp_stats)
+
+/* Indexes of hvkm_vp_stats.exits: why the VP left the guest. */
+#define HVKM_STAT_EXIT_IO		0
+#define HVKM_STAT_EXIT_CPUID		1
+#define HVKM_STAT_EXIT_MSR		2
+#define HVKM_STAT_EXIT_HLT		3
+#define HVKM_STAT_EXIT_NPF		4
+#define HVKM_STAT_EXIT_HOST_INTERRUPT	5	/* an interrupt or NMI of the host */
+#define HVKM_STAT_EXIT_HYPERCALL	6
+#define HVKM_STAT_EXIT_INTERRUPT_WINDOW	7
+#define HVKM_STAT_EXIT_OTHER		8
+#define HVKM_STAT_NR_EXITS		16
+
+struct hvkm_vp_stats {
+	__u64 exits_total;
+	__u64 guest_ns;			/* time in guest mode */
+	__u64 exits[HVKM_STAT_NR_EXITS];
+	__u64 interrupts_injected;
+	__u64 nmis_injected;
+	__u64 reserved[6];
+};
 
 /*
  * Test hook, refused with -EPERM unless hvkm.ko was loaded with test_hooks=1:
@@ -220,6 +275,10 @@ struct hvkm_registers {
 #define HVKM_EXIT_SHUTDOWN	3	/* triple fault: the VP must be reset */
 #define HVKM_EXIT_FAIL_ENTRY	4	/* the CPU refused the VP's state: hvkm_run.hw */
 #define HVKM_EXIT_UNHANDLED	5	/* an exit hvkm cannot handle yet: hvkm_run.hw */
+#define HVKM_EXIT_IRQ_WINDOW_OPEN 6	/* request_interrupt_window: the VP can take one */
+
+/* hvkm_run.flags */
+#define HVKM_RUN_INTERRUPTIBLE	0x1u	/* the VP would take an interrupt now */
 
 #define HVKM_IO_IN		0
 #define HVKM_IO_OUT		1
@@ -227,10 +286,11 @@ struct hvkm_registers {
 struct hvkm_run {
 	/* set by userspace */
 	__u8 immediate_exit;	/* return -EINTR before entering the guest */
-	__u8 reserved_in[7];
+	__u8 request_interrupt_window;	/* exit once the VP can take an interrupt */
+	__u8 reserved_in[6];
 	/* set by the kernel */
 	__u32 exit_reason;	/* HVKM_EXIT_* */
-	__u32 reserved_out;
+	__u32 flags;		/* HVKM_RUN_* */
 	__u64 rip;
 	__u64 rflags;
 	union {

@@ -61,8 +61,18 @@ struct exception_frame {
 
 void guest_exception(struct exception_frame *f);
 
+volatile unsigned int guest_irq_count[256];
+volatile uint8_t guest_irq_order[16];
+volatile unsigned int guest_irq_seen;
+
 void guest_exception(struct exception_frame *f)
 {
+	/* Interrupts and NMIs are counted, in the order they came. */
+	if (f->vector >= 32 || f->vector == 2) {
+		guest_irq_count[f->vector]++;
+		guest_irq_order[guest_irq_seen++ % 16] = f->vector;
+		return;
+	}
 	if (!guest_fault_skip)
 		guest_ucall(UCALL_ABORT, f->vector, f->rip, __FILE__, __LINE__,
 			    "unexpected exception (args: vector, rip)");
@@ -79,14 +89,16 @@ void guest_exception(struct exception_frame *f)
 asm(".pushsection .text\n"
     ".align 16\n"
     "guest_exception_stubs:\n"
-    ".irp v, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31\n"
+    ".set vec, 0\n"
+    ".rept 256\n"
     ".align 16\n"
-    ".if (\\v == 8) || (\\v >= 10 && \\v <= 14) || (\\v == 17) || (\\v == 21) || (\\v == 29) || (\\v == 30)\n"
+    ".if (vec == 8) || (vec >= 10 && vec <= 14) || (vec == 17) || (vec == 21) || (vec == 29) || (vec == 30)\n"
     ".else\n"
     "pushq $0\n"
     ".endif\n"
-    "pushq $\\v\n"
+    "pushq $vec\n"
     "jmp guest_exception_common\n"
+    ".set vec, vec + 1\n"
     ".endr\n"
     "guest_exception_common:\n"
     "push %rax; push %rdi; push %rsi; push %rdx; push %rcx\n"
@@ -139,7 +151,7 @@ int vm_create_long_mode(struct hvkm_vm *vm, size_t mem_size, unsigned int max_vp
 		pd[i] = ((uint64_t)i << 21) | PTE_P | PTE_RW | PTE_PS;
 
 	/* 64-bit interrupt gates to the stubs, present, DPL 0. */
-	for (i = 0; i < 32; i++) {
+	for (i = 0; i < 256; i++) {
 		uint64_t stub = (uintptr_t)guest_exception_stubs + 16 * i;
 		uint64_t *gate = gpa(vm, GPA_IDT + 16 * i);
 
@@ -196,7 +208,7 @@ static int set_data_segments(struct hvkm_vcpu *vcpu)
 	if (!ret)
 		ret = set_table(vcpu, HV_X64_REGISTER_GDTR, GPA_GDT, 0x2f);
 	if (!ret)
-		ret = set_table(vcpu, HV_X64_REGISTER_IDTR, GPA_IDT, 32 * 16 - 1);
+		ret = set_table(vcpu, HV_X64_REGISTER_IDTR, GPA_IDT, 256 * 16 - 1);
 	return ret;
 }
 

@@ -55,6 +55,11 @@ void guest_ucall(uint64_t cmd, uint64_t a0, uint64_t a1, const char *file,
  * instruction skipped (its length announced beforehand); any other ends the
  * test with an ABORT ucall naming the vector and RIP.
  */
+/* Interrupts (vectors 32-255) and NMIs (2) the guest took, and their order. */
+extern volatile unsigned int guest_irq_count[256];
+extern volatile uint8_t guest_irq_order[16];
+extern volatile unsigned int guest_irq_seen;
+
 extern volatile int guest_fault_vector;		/* -1: none since the last *_safe */
 extern volatile unsigned int guest_fault_skip;	/* bytes to skip on a fault */
 
