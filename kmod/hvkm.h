@@ -168,6 +168,17 @@ bool hvkm_vp_irq_pending(struct hvkm_vp *vp);
 int hvkm_assert_interrupt(struct hvkm_partition *p,
 			  const struct hvkm_assert_interrupt __user *arg);
 
+/* guest_mem.c: guest memory as the kernel reads it */
+struct hvkm_paging {
+	u64 cr0, cr3, cr4, efer;
+};
+
+int hvkm_read_guest(struct hvkm_partition *p, u64 gpa, void *buf, unsigned int len);
+int hvkm_gva_to_gpa(struct hvkm_partition *p, const struct hvkm_paging *pg,
+		    u64 gva, u64 *gpa);
+unsigned int hvkm_fetch_guest(struct hvkm_partition *p, const struct hvkm_paging *pg,
+			      u64 gva, u8 *buf, unsigned int len);
+
 /* msr.c: 0, or -EINVAL for an unknown MSR or a bad value (#GP) */
 void hvkm_msrs_reset(struct hvkm_vp *vp);
 int hvkm_msr_get(struct hvkm_vp *vp, u32 msr, u64 *data);

@@ -19,6 +19,7 @@
 #include <asm/trap_pf.h>
 #include <asm/traps.h>
 
+#include "../decode.h"
 #include "svm.h"
 
 /* Set before each entry; still there afterwards means VMRUN never ran. */
@@ -46,6 +47,10 @@ struct hvkm_svm_vp {
 	struct xregs_state *xsave;
 	/* Between an injected NMI and the guest's IRET no other NMI is injected. */
 	bool nmi_masked;
+	/* An MMIO read whose data userspace supplies before the next entry. */
+	bool mmio_load_pending;
+	struct hvkm_insn mmio_insn;
+	u64 mmio_next_rip;
 	/* An IN whose data userspace supplies before the next entry. */
 	bool io_in_pending;
 	u8 io_size;
@@ -441,7 +446,91 @@ static void svm_complete_io_in(struct hvkm_vp *vp)
 	svp->io_in_pending = false;
 }
 
-/* Guest RAM is mapped on first touch; anything else is not handled yet. */
+static u64 *svm_gpr(struct hvkm_svm_vp *svp, unsigned int reg)
+{
+	if (reg == 0)
+		return &svp->vmcb->save.rax;
+	if (reg == 4)
+		return &svp->vmcb->save.rsp;
+	return (u64 *)&svp->gprs[reg];
+}
+
+/* The code size of the guest's CS: 8 in 64-bit mode, else CS.D decides. */
+static unsigned int svm_code_size(struct vmcb_save_area *s)
+{
+	if ((s->efer & EFER_LMA) && (s->cs.attrib & SVM_SELECTOR_L_MASK))
+		return 8;
+	return (s->cs.attrib & SVM_SELECTOR_DB_MASK) ? 4 : 2;
+}
+
+static int svm_exit_emulation_failure(struct hvkm_vp *vp, u64 gpa, const u8 *insn,
+				      unsigned int len)
+{
+	vp->run->exit_reason = HVKM_EXIT_EMULATION_FAILURE;
+	vp->run->emulation.gpa = gpa;
+	vp->run->emulation.insn_len = len;
+	memset(vp->run->emulation.insn, 0, sizeof(vp->run->emulation.insn));
+	memcpy(vp->run->emulation.insn, insn, len);
+	return HVKM_EXIT_TO_USER;
+}
+
+/*
+ * An access outside guest RAM: decode the instruction at RIP and hand the
+ * VMM {gpa, size, direction, data}.  A write completes now; a read when the
+ * VMM runs the VP again with the data (svm_complete_mmio_load()).
+ */
+static int svm_exit_mmio(struct hvkm_vp *vp, u64 gpa)
+{
+	struct hvkm_svm_vp *svp = to_svm(vp);
+	struct vmcb_save_area *s = &svp->vmcb->save;
+	struct hvkm_paging pg = { s->cr0, s->cr3, s->cr4, s->efer };
+	unsigned int mode = svm_code_size(s), got;
+	struct hvkm_run *run = vp->run;
+	struct hvkm_insn insn;
+	u8 bytes[HVKM_INSN_MAX];
+	u64 linear, value;
+
+	linear = mode == 8 ? s->rip : (u32)(s->cs.base + s->rip);
+	got = hvkm_fetch_guest(vp->partition, &pg, linear, bytes, sizeof(bytes));
+	if (hvkm_decode(bytes, got, mode, &insn))
+		return svm_exit_emulation_failure(vp, gpa, bytes, got);
+
+	run->exit_reason = HVKM_EXIT_MMIO;
+	run->mmio.gpa = gpa;
+	run->mmio.len = insn.size;
+	memset(run->mmio.data, 0, sizeof(run->mmio.data));
+	memset(run->mmio.reserved, 0, sizeof(run->mmio.reserved));
+	if (insn.op == HVKM_INSN_LOAD) {
+		run->mmio.is_write = 0;
+		svp->mmio_insn = insn;
+		svp->mmio_next_rip = s->rip + insn.len;
+		svp->mmio_load_pending = true;
+		return HVKM_EXIT_TO_USER;
+	}
+	if (insn.op == HVKM_INSN_STORE_IMM)
+		value = insn.imm;
+	else if (insn.reg_high8)
+		value = *svm_gpr(svp, insn.reg) >> 8;
+	else
+		value = *svm_gpr(svp, insn.reg);
+	run->mmio.is_write = 1;
+	memcpy(run->mmio.data, &value, insn.size);
+	svm_set_rip(svp->vmcb, s->rip + insn.len);
+	return HVKM_EXIT_TO_USER;
+}
+
+static void svm_complete_mmio_load(struct hvkm_vp *vp)
+{
+	struct hvkm_svm_vp *svp = to_svm(vp);
+	u64 data = 0, *reg = svm_gpr(svp, svp->mmio_insn.reg);
+
+	memcpy(&data, vp->run->mmio.data, svp->mmio_insn.size);
+	*reg = hvkm_insn_load_result(&svp->mmio_insn, *reg, data);
+	svm_set_rip(svp->vmcb, svp->mmio_next_rip);
+	svp->mmio_load_pending = false;
+}
+
+/* Guest RAM is mapped on first touch; an access anywhere else is MMIO. */
 static int svm_exit_npf(struct hvkm_vp *vp)
 {
 	struct vmcb_control_area *c = &to_svm(vp)->vmcb->control;
@@ -462,7 +551,7 @@ static int svm_exit_npf(struct hvkm_vp *vp)
 	}
 	mutex_unlock(&p->lock);
 	if (!slot)
-		return svm_exit_unhandled(vp);
+		return svm_exit_mmio(vp, gpa);
 
 	mutex_lock(&p->mmu_lock);
 	leaf = hvkm_npt_lookup(to_npt(p), gpa);
@@ -697,6 +786,8 @@ int hvkm_svm_vp_run(struct hvkm_vp *vp)
 
 	if (svp->io_in_pending)
 		svm_complete_io_in(vp);
+	if (svp->mmio_load_pending)
+		svm_complete_mmio_load(vp);
 	if (svm_window_open_now(vp)) {
 		vp->run->exit_reason = HVKM_EXIT_IRQ_WINDOW_OPEN;
 		vp->run->flags = HVKM_RUN_INTERRUPTIBLE;

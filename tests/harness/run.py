@@ -29,6 +29,7 @@ SELFTESTS = [
     vm.Step("guest_modes", 300, "guest_modes"),
     vm.Step("msr_emulation", 300, "msr_emulation"),
     vm.Step("interrupts", 300, "interrupts"),
+    vm.Step("mmio", 300, "mmio"),
 ]
 
 PROFILES = {

@@ -411,13 +411,17 @@ static int guest_ram_is_shared(void)
 	return KSFT_PASS;
 }
 
-static int unmapped_gpa_exits(void)
+/* Outside guest RAM is MMIO: the kernel decodes and the VMM answers. */
+static int mmio_in_real_mode(void)
 {
 	static const uint8_t code[] = {
 		0xb8, 0x00, 0x30,	/* mov ax, 0x3000 */
 		0x8e, 0xd8,		/* mov ds, ax */
 		0xa0, 0x10, 0x00,	/* mov al, [0x10]: GPA 0x30010, past guest RAM */
-		0xf4,
+		0xe6, 0x50,		/* out 0x50, al */
+		0x8b, 0x1e, 0x20, 0x00,	/* mov bx, [0x20] */
+		0x89, 0x1e, 0x22, 0x00,	/* mov [0x22], bx */
+		0xf4,			/* hlt */
 	};
 	struct hvkm_run *run;
 	int ret = setup_guest(code, sizeof(code), 1);
@@ -425,11 +429,22 @@ static int unmapped_gpa_exits(void)
 	KSFT_CHECK(ret == 0, "setup: %s", strerror(-ret));
 	run = vcpu.run;
 	KSFT_CHECK(vcpu_run(&vcpu) == 0, "run");
-	/* Until MMIO decoding lands: the raw nested page fault (0x400). */
-	KSFT_CHECK(run->exit_reason == HVKM_EXIT_UNHANDLED && run->hw.exit_code == 0x400 &&
-		   run->hw.info2 == 0x30010, "exit %u code %#llx gpa %#llx",
-		   run->exit_reason, (unsigned long long)run->hw.exit_code,
-		   (unsigned long long)run->hw.info2);
+	KSFT_CHECK(run->exit_reason == HVKM_EXIT_MMIO && run->mmio.gpa == 0x30010 &&
+		   run->mmio.len == 1 && !run->mmio.is_write, "exit %u gpa %#llx len %u write %u",
+		   run->exit_reason, (unsigned long long)run->mmio.gpa, run->mmio.len,
+		   run->mmio.is_write);
+	run->mmio.data[0] = 0x7e;
+	KSFT_CHECK(expect_io(0x50, 1, HVKM_IO_OUT, 0x7e) == KSFT_PASS, "loaded value");
+	KSFT_CHECK(vcpu_run(&vcpu) == 0 && run->exit_reason == HVKM_EXIT_MMIO &&
+		   run->mmio.gpa == 0x30020 && run->mmio.len == 2 && !run->mmio.is_write,
+		   "word load: exit %u", run->exit_reason);
+	run->mmio.data[0] = 0x34;
+	run->mmio.data[1] = 0x12;
+	KSFT_CHECK(vcpu_run(&vcpu) == 0 && run->exit_reason == HVKM_EXIT_MMIO &&
+		   run->mmio.gpa == 0x30022 && run->mmio.len == 2 && run->mmio.is_write &&
+		   run->mmio.data[0] == 0x34 && run->mmio.data[1] == 0x12,
+		   "word store: exit %u gpa %#llx", run->exit_reason,
+		   (unsigned long long)run->mmio.gpa);
 	teardown();
 	return KSFT_PASS;
 }
@@ -616,7 +631,7 @@ static const struct ksft_case cases[] = {
 	KSFT_CASE(unknown_msr_raises_gp),
 	KSFT_CASE(triple_fault_exits),
 	KSFT_CASE(guest_ram_is_shared),
-	KSFT_CASE(unmapped_gpa_exits),
+	KSFT_CASE(mmio_in_real_mode),
 	KSFT_CASE(signal_stops_spinning_vp),
 	KSFT_CASE(signal_stops_halted_vp),
 	KSFT_CASE(immediate_exit),

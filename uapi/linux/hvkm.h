@@ -276,6 +276,8 @@ struct hvkm_registers {
 #define HVKM_EXIT_FAIL_ENTRY	4	/* the CPU refused the VP's state: hvkm_run.hw */
 #define HVKM_EXIT_UNHANDLED	5	/* an exit hvkm cannot handle yet: hvkm_run.hw */
 #define HVKM_EXIT_IRQ_WINDOW_OPEN 6	/* request_interrupt_window: the VP can take one */
+#define HVKM_EXIT_MMIO		7	/* a decoded access outside guest RAM: hvkm_run.mmio */
+#define HVKM_EXIT_EMULATION_FAILURE 8	/* MMIO by an instruction hvkm cannot decode: hvkm_run.emulation */
 
 /* hvkm_run.flags */
 #define HVKM_RUN_INTERRUPTIBLE	0x1u	/* the VP would take an interrupt now */
@@ -305,6 +307,24 @@ struct hvkm_run {
 			__u32 reserved;
 			__u64 data;
 		} io;
+		/*
+		 * A write: @data holds @len bytes.  A read: userspace stores
+		 * @len bytes in @data; the next HVKM_RUN_VP puts them into the
+		 * guest's register and moves past the instruction.
+		 */
+		struct {
+			__u64 gpa;
+			__u8 data[8];
+			__u32 len;	/* 1, 2, 4 or 8 */
+			__u8 is_write;
+			__u8 reserved[3];
+		} mmio;
+		/* The instruction at the guest's RIP, as far as it could be read. */
+		struct {
+			__u64 gpa;
+			__u8 insn_len;
+			__u8 insn[15];
+		} emulation;
 		/* The hardware's own exit code and information. */
 		struct {
 			__u64 exit_code;
