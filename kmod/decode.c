@@ -219,8 +219,9 @@ int hvkm_decode(const u8 *b, unsigned int avail, unsigned int mode,
 
 u64 hvkm_insn_load_result(const struct hvkm_insn *insn, u64 old, u64 data)
 {
+	u64 mask = insn->size == 8 ? ~0ULL : (1ULL << (8 * insn->size)) - 1;
 	u64 v = insn->sign_extend ? sign_extend_to(data, insn->size, insn->dst_size) :
-				    data & ((insn->size == 8) ? ~0ULL : (1ULL << (8 * insn->size)) - 1);
+				    data & mask;
 
 	if (insn->reg_high8)
 		return (old & ~0xff00ULL) | ((v & 0xff) << 8);

@@ -34,14 +34,16 @@ static const struct decode_case decode_cases[] = {
 	{ "mov_mem_ah", { 0x88, 0x27 }, 2, 8, 0, STORE, 2, 1, 0, 0, true },	/* mov [rdi], ah */
 	{ "mov_mem_spl_rex", { 0x40, 0x88, 0x27 }, 3, 8, 0, STORE, 3, 1, 4 },	/* mov [rdi], spl */
 	{ "mov_mem_r9_rex_r", { 0x4c, 0x89, 0x0f }, 3, 8, 0, STORE, 3, 8, 9 },	/* mov [rdi], r9 */
-	{ "mov_r32_mem", { 0x8b, 0x47, 0x10 }, 3, 8, 0, LOAD, 3, 4, 0, 4 },	/* mov eax, [rdi+0x10] */
+	/* mov eax, [rdi+0x10] */
+	{ "mov_r32_mem", { 0x8b, 0x47, 0x10 }, 3, 8, 0, LOAD, 3, 4, 0, 4 },
 	{ "mov_r8_mem", { 0x8a, 0x4f, 0x01 }, 3, 8, 0, LOAD, 3, 1, 1, 1 },
 	{ "mov_r64_disp32", { 0x48, 0x8b, 0x87, 0, 1, 0, 0 }, 7, 8, 0, LOAD, 7, 8, 0, 8 },
 	{ "mov_sib", { 0x8b, 0x04, 0x8b }, 3, 8, 0, LOAD, 3, 4, 0, 4 },	/* [rbx+rcx*4] */
 	{ "mov_sib_no_base", { 0x8b, 0x04, 0x8d, 0, 0, 0, 0x10 }, 7, 8, 0, LOAD, 7, 4, 0, 4 },
 	{ "mov_sib_disp8", { 0x8b, 0x44, 0x24, 0x08 }, 4, 8, 0, LOAD, 4, 4, 0, 4 },
 	{ "mov_rip_relative", { 0x8b, 0x05, 0x10, 0, 0, 0 }, 6, 8, 0, LOAD, 6, 4, 0, 4 },
-	{ "mov_seg_prefix", { 0x65, 0x8b, 0x03 }, 3, 8, 0, LOAD, 3, 4, 0, 4 },	/* mov eax, gs:[rbx] */
+	/* mov eax, gs:[rbx] */
+	{ "mov_seg_prefix", { 0x65, 0x8b, 0x03 }, 3, 8, 0, LOAD, 3, 4, 0, 4 },
 	{ "mov_addr32", { 0x67, 0x8b, 0x03 }, 3, 8, 0, LOAD, 3, 4, 0, 4 },
 	{ "mov_imm8", { 0xc6, 0x07, 0xab }, 3, 8, 0, IMM, 3, 1, 0, 0, false, false, 0xab },
 	{ "mov_imm16", { 0x66, 0xc7, 0x07, 0x34, 0x12 }, 5, 8, 0, IMM, 5, 2, 0, 0, false, false,

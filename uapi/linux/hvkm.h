@@ -277,7 +277,8 @@ struct hvkm_registers {
 #define HVKM_EXIT_UNHANDLED	5	/* an exit hvkm cannot handle yet: hvkm_run.hw */
 #define HVKM_EXIT_IRQ_WINDOW_OPEN 6	/* request_interrupt_window: the VP can take one */
 #define HVKM_EXIT_MMIO		7	/* a decoded access outside guest RAM: hvkm_run.mmio */
-#define HVKM_EXIT_EMULATION_FAILURE 8	/* MMIO by an instruction hvkm cannot decode: hvkm_run.emulation */
+/* MMIO by an instruction hvkm cannot decode: hvkm_run.emulation */
+#define HVKM_EXIT_EMULATION_FAILURE 8
 
 /* hvkm_run.flags */
 #define HVKM_RUN_INTERRUPTIBLE	0x1u	/* the VP would take an interrupt now */
