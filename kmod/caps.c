@@ -39,6 +39,8 @@ long hvkm_check_extension(const struct hvkm_host_caps *caps, unsigned long ext)
 		return caps->max_vps;
 	case HVKM_CAP_NR_MEMORY_SLOTS:
 		return HVKM_NR_MEMORY_SLOTS;
+	case HVKM_CAP_XSAVE_SIZE:
+		return caps->xsave_size;
 	default:
 		return 0;
 	}

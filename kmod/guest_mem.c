@@ -44,16 +44,30 @@ static int read_pte(struct hvkm_partition *p, u64 gpa, unsigned int size, u64 *p
 	return hvkm_read_guest(p, gpa, pte, 8);
 }
 
+#define PTE_RW		BIT_ULL(1)
+#define PTE_US		BIT_ULL(2)
+#define PTE_NX		BIT_ULL(63)
+
+/* Access rights are the intersection over the levels; NX counts with EFER.NXE. */
+static void walk_rights(struct hvkm_walk *w, u64 pte, bool nxe)
+{
+	w->writable &= !!(pte & PTE_RW);
+	w->user &= !!(pte & PTE_US);
+	w->nx |= nxe && (pte & PTE_NX);
+}
+
 /* -EFAULT when the address is not mapped: the guest itself would fault. */
-int hvkm_gva_to_gpa(struct hvkm_partition *p, const struct hvkm_paging *pg,
-		    u64 gva, u64 *gpa)
+int hvkm_walk_gva(struct hvkm_partition *p, const struct hvkm_paging *pg, u64 gva,
+		  struct hvkm_walk *w)
 {
 	unsigned int levels, bits, shift, size;
+	bool nxe = pg->efer & EFER_NX;
 	u64 table, pte;
 	int level;
 
+	*w = (struct hvkm_walk){ .writable = true, .user = true };
 	if (!(pg->cr0 & X86_CR0_PG)) {
-		*gpa = (pg->efer & EFER_LMA) ? gva : (u32)gva;
+		w->gpa = (pg->efer & EFER_LMA) ? gva : (u32)gva;
 		return 0;
 	}
 	if (pg->efer & EFER_LMA) {
@@ -87,19 +101,30 @@ int hvkm_gva_to_gpa(struct hvkm_partition *p, const struct hvkm_paging *pg,
 			return -EFAULT;
 		if (!(pte & PTE_P))
 			return -EFAULT;
+		walk_rights(w, pte, nxe && size == 8);
 		/* A large page: 1 GiB or 2 MiB (4 MiB with 32-bit entries and PSE). */
 		if (level > 1 && (pte & PTE_PS) &&
 		    (size == 8 || (pg->cr4 & X86_CR4_PSE))) {
 			u64 base = size == 8 ? pte & PTE_ADDR & ~((1ULL << shift) - 1) :
 				   (pte & 0xffc00000) | ((pte & 0x1fe000) << 19);
 
-			*gpa = base | (gva & ((1ULL << shift) - 1));
+			w->gpa = base | (gva & ((1ULL << shift) - 1));
 			return 0;
 		}
 		table = size == 8 ? pte & PTE_ADDR : pte & 0xfffff000;
 	}
-	*gpa = table | (gva & 0xfff);
+	w->gpa = table | (gva & 0xfff);
 	return 0;
+}
+
+int hvkm_gva_to_gpa(struct hvkm_partition *p, const struct hvkm_paging *pg,
+		    u64 gva, u64 *gpa)
+{
+	struct hvkm_walk w;
+	int ret = hvkm_walk_gva(p, pg, gva, &w);
+
+	*gpa = w.gpa;
+	return ret;
 }
 
 /* Fetch up to @len bytes at @gva, stopping early at an unmapped page. */

@@ -12,6 +12,7 @@
 #include <linux/wait.h>
 
 struct mm_struct;
+struct xregs_state;
 
 #define HVKM_NR_MEMORY_SLOTS	32
 /* Guest physical addresses hvkm maps: what 4-level nested paging covers. */
@@ -72,6 +73,8 @@ struct hvkm_vp {
 	wait_queue_head_t wq;	/* where a halted VP sleeps */
 	struct hvkm_vp_msrs msrs;
 	struct hvkm_vp_stats stats;
+	/* The guest's x87/SSE/AVX state while the host's is loaded (fpu.c). */
+	struct xregs_state *xsave;
 	/* Asserted interrupts waiting for injection; set from any thread. */
 	DECLARE_BITMAP(pending_irqs, 256);
 	unsigned long pending_flags;	/* HVKM_PENDING_* bits */
@@ -81,11 +84,17 @@ struct hvkm_vp {
 	void *arch;
 };
 
+/* The guest registers that decide how it translates addresses. */
+struct hvkm_paging {
+	u64 cr0, cr3, cr4, efer;
+};
+
 /* What the hardware offers, filled in by the vendor backend at load. */
 struct hvkm_host_caps {
 	u32 vendor;		/* HVKM_VENDOR_* */
 	u32 nr_asids;		/* SVM ASIDs or VMX VPIDs */
 	u32 max_vps;		/* per partition: the max_vps parameter */
+	u32 xsave_size;		/* bytes of a VP's XSAVE image */
 };
 
 extern unsigned int hvkm_max_vps;
@@ -125,6 +134,8 @@ struct hvkm_vendor_ops {
 	int (*test_vmrun_loop)(struct hvkm_vp *vp, struct hvkm_test_vmrun_loop *loop);
 	/* Whether the (not running) VP would take an interrupt now. */
 	bool (*interruptible)(struct hvkm_vp *vp);
+	/* The registers that decide paging, and the current privilege level. */
+	void (*get_paging)(struct hvkm_vp *vp, struct hvkm_paging *pg, unsigned int *cpl);
 };
 
 /*
@@ -164,16 +175,36 @@ int hvkm_vp_halt(struct hvkm_vp *vp);
 void hvkm_vp_kick(struct hvkm_vp *vp);
 bool hvkm_vp_irq_pending(struct hvkm_vp *vp);
 
+/* fpu.c */
+int hvkm_fpu_setup(void);
+int hvkm_fpu_alloc(struct hvkm_vp *vp);
+void hvkm_fpu_free(struct hvkm_vp *vp);
+void hvkm_fpu_load_guest(struct hvkm_vp *vp);
+void hvkm_fpu_save_guest(struct hvkm_vp *vp);
+int hvkm_fpu_get(struct hvkm_vp *vp, struct hvkm_xsave __user *arg);
+int hvkm_fpu_set(struct hvkm_vp *vp, const struct hvkm_xsave __user *arg);
+extern unsigned int hvkm_xsave_size;
+
+/* translate.c */
+int hvkm_translate_gva(struct hvkm_vp *vp, struct hvkm_translate_gva __user *arg);
+
 /* interrupt.c */
 int hvkm_assert_interrupt(struct hvkm_partition *p,
 			  const struct hvkm_assert_interrupt __user *arg);
 
 /* guest_mem.c: guest memory as the kernel reads it */
-struct hvkm_paging {
-	u64 cr0, cr3, cr4, efer;
+
+/* A translation and the access rights all its levels allow. */
+struct hvkm_walk {
+	u64 gpa;
+	bool writable;
+	bool user;
+	bool nx;
 };
 
 int hvkm_read_guest(struct hvkm_partition *p, u64 gpa, void *buf, unsigned int len);
+int hvkm_walk_gva(struct hvkm_partition *p, const struct hvkm_paging *pg, u64 gva,
+		  struct hvkm_walk *w);
 int hvkm_gva_to_gpa(struct hvkm_partition *p, const struct hvkm_paging *pg,
 		    u64 gva, u64 *gpa);
 unsigned int hvkm_fetch_guest(struct hvkm_partition *p, const struct hvkm_paging *pg,

@@ -25,6 +25,12 @@ static int __init hvkm_init(void)
 		       boot_cpu_data.x86_vendor_id);
 		return -ENODEV;
 	}
+	ret = hvkm_fpu_setup();
+	if (ret) {
+		pr_err("the CPU has no XSAVE: hvkm needs it to switch the guest's FPU state\n");
+		return ret;
+	}
+	hvkm_caps.xsave_size = hvkm_xsave_size;
 	ret = ops->hardware_setup(&hvkm_caps);
 	if (ret)
 		return ret;

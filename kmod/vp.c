@@ -151,6 +151,9 @@ static long hvkm_vp_ioctl(struct file *file, unsigned int cmd, unsigned long arg
 	case HVKM_SET_REGISTERS:
 	case HVKM_TEST_VMRUN_LOOP:
 	case HVKM_GET_VP_STATS:
+	case HVKM_GET_XSAVE:
+	case HVKM_SET_XSAVE:
+	case HVKM_TRANSLATE_GVA:
 		break;
 	default:
 		return -ENOTTY;
@@ -169,6 +172,15 @@ static long hvkm_vp_ioctl(struct file *file, unsigned int cmd, unsigned long arg
 		break;
 	case HVKM_GET_VP_STATS:
 		ret = hvkm_vp_get_stats(vp, uarg);
+		break;
+	case HVKM_GET_XSAVE:
+		ret = hvkm_fpu_get(vp, uarg);
+		break;
+	case HVKM_SET_XSAVE:
+		ret = hvkm_fpu_set(vp, uarg);
+		break;
+	case HVKM_TRANSLATE_GVA:
+		ret = hvkm_translate_gva(vp, uarg);
 		break;
 	default:
 		ret = hvkm_vp_registers(vp, uarg, true);
@@ -216,6 +228,7 @@ static void hvkm_vp_free(struct hvkm_vp *vp)
 	p->nr_vps--;
 	mutex_unlock(&p->lock);
 	hvkm_vendor->vp_free(vp);
+	hvkm_fpu_free(vp);
 	free_page((unsigned long)vp->run);
 	kfree(vp);
 	hvkm_partition_put(p);
@@ -264,6 +277,12 @@ int hvkm_vp_create(struct hvkm_partition *p, const struct hvkm_create_vp __user 
 	hvkm_msrs_reset(vp);
 	vp->mode = HVKM_OUTSIDE_GUEST;
 	vp->cpu = -1;
+	ret = hvkm_fpu_alloc(vp);
+	if (ret) {
+		free_page((unsigned long)vp->run);
+		kfree(vp);
+		return ret;
+	}
 
 	mutex_lock(&p->lock);
 	if (p->vps[req.vp_index]) {
@@ -285,6 +304,7 @@ int hvkm_vp_create(struct hvkm_partition *p, const struct hvkm_create_vp __user 
 
 err_unlock:
 	mutex_unlock(&p->lock);
+	hvkm_fpu_free(vp);
 	free_page((unsigned long)vp->run);
 	kfree(vp);
 	return ret;

@@ -50,10 +50,6 @@ static int svm_hardware_setup(struct hvkm_host_caps *caps)
 		pr_err("SVM unusable: %s\n", why);
 		return ret;
 	}
-	if (!boot_cpu_has(X86_FEATURE_XSAVE)) {
-		pr_err("SVM unusable: hvkm needs XSAVE to switch the guest's FPU state\n");
-		return -ENODEV;
-	}
 	caps->vendor = HVKM_VENDOR_SVM;
 	caps->nr_asids = facts.svm_ebx;
 	hvkm_svm_max_asid = facts.svm_ebx - 1;
@@ -141,4 +137,5 @@ const struct hvkm_vendor_ops hvkm_svm_ops = {
 	.set_register = hvkm_svm_set_register,
 	.test_vmrun_loop = hvkm_svm_test_vmrun_loop,
 	.interruptible = hvkm_svm_interruptible,
+	.get_paging = hvkm_svm_get_paging,
 };

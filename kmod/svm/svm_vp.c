@@ -43,8 +43,6 @@ struct hvkm_svm_vp {
 	u64 tsc_adjust;
 	/* DR0-3 as the VMM set them; the guest cannot reach them yet. */
 	u64 db[4];
-	/* Guest x87/SSE/AVX state while the host's is loaded. */
-	struct xregs_state *xsave;
 	/* Between an injected NMI and the guest's IRET no other NMI is injected. */
 	bool nmi_masked;
 	/* An MMIO read whose data userspace supplies before the next entry. */
@@ -60,8 +58,6 @@ struct hvkm_svm_vp {
 /* Shared by all VPs: every port and every MSR access exits. */
 static void *hvkm_svm_iopm;
 static void *hvkm_svm_msrpm;
-static u64 hvkm_host_xcr0;
-static unsigned int hvkm_xsave_size;
 
 static inline struct hvkm_svm_vp *to_svm(struct hvkm_vp *vp)
 {
@@ -169,20 +165,11 @@ int hvkm_svm_vp_create(struct hvkm_vp *vp)
 	if (!svp)
 		return -ENOMEM;
 	page = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
-	/* XSAVE needs 64-byte alignment: whole pages have it. */
-	svp->xsave = (void *)__get_free_pages(GFP_KERNEL_ACCOUNT | __GFP_ZERO,
-					      get_order(hvkm_xsave_size));
-	if (!page || !svp->xsave) {
-		if (page)
-			__free_page(page);
-		free_pages((unsigned long)svp->xsave, get_order(hvkm_xsave_size));
+	if (!page) {
 		kfree(svp);
 		return -ENOMEM;
 	}
 	svp->vmcb = page_address(page);
-	/* x87 and SSE in their reset state; XSTATE_BV 0 initialises the rest. */
-	svp->xsave->i387.cwd = 0x37f;
-	svp->xsave->i387.mxcsr = MXCSR_DEFAULT;
 	svp->last_cpu = -1;
 	vp->arch = svp;
 	svm_init_vmcb(vp);
@@ -194,7 +181,6 @@ void hvkm_svm_vp_free(struct hvkm_vp *vp)
 	struct hvkm_svm_vp *svp = to_svm(vp);
 
 	free_page((unsigned long)svp->vmcb);
-	free_pages((unsigned long)svp->xsave, get_order(hvkm_xsave_size));
 	kfree(svp);
 }
 
@@ -222,20 +208,6 @@ static void svm_assign_asid(struct hvkm_svm_vp *svp)
 	svp->last_cpu = cpu;
 }
 
-static void svm_xrstor(struct xregs_state *buf)
-{
-	u32 lo = hvkm_host_xcr0, hi = hvkm_host_xcr0 >> 32;
-
-	asm volatile("xrstor64 %0" : : "m" (*buf), "a" (lo), "d" (hi) : "memory");
-}
-
-static void svm_xsave(struct xregs_state *buf)
-{
-	u32 lo = hvkm_host_xcr0, hi = hvkm_host_xcr0 >> 32;
-
-	asm volatile("xsave64 %0" : "+m" (*buf) : "a" (lo), "d" (hi) : "memory");
-}
-
 static bool svm_interruptible(struct hvkm_svm_vp *svp)
 {
 	struct vmcb *vmcb = svp->vmcb;
@@ -247,6 +219,14 @@ static bool svm_interruptible(struct hvkm_svm_vp *svp)
 bool hvkm_svm_interruptible(struct hvkm_vp *vp)
 {
 	return svm_interruptible(to_svm(vp));
+}
+
+void hvkm_svm_get_paging(struct hvkm_vp *vp, struct hvkm_paging *pg, unsigned int *cpl)
+{
+	struct vmcb_save_area *s = &to_svm(vp)->vmcb->save;
+
+	*pg = (struct hvkm_paging){ s->cr0, s->cr3, s->cr4, s->efer };
+	*cpl = s->cpl;
 }
 
 static void svm_set_intercept_bit(struct vmcb_control_area *c, unsigned int bit, bool on)
@@ -303,8 +283,7 @@ static void svm_clear_window(struct vmcb_control_area *c)
 }
 
 /*
- * One trip into the guest.  The host's FPU state is put aside by
- * kernel_fpu_begin() and the guest's loaded in its place.  Interrupts stay
+ * One trip into the guest, with the guest's FPU state loaded (fpu.c).  Interrupts stay
  * held by GIF=0 until the host state is back; RFLAGS.IF is set for VMRUN
  * itself because with V_INTR_MASKING the host's IF at VMRUN decides whether
  * physical interrupts make the guest exit (APM 15.21.1).
@@ -316,8 +295,7 @@ static void svm_enter_guest(struct hvkm_vp *vp)
 	u64 start;
 
 	vmcb->control.exit_code = HVKM_SVM_EXIT_NONE;
-	kernel_fpu_begin();
-	svm_xrstor(svp->xsave);
+	hvkm_fpu_load_guest(vp);
 	local_irq_disable();
 	svm_assign_asid(svp);
 	/* Announce IN_GUEST before looking at pending work: see hvkm_vp_kick(). */
@@ -339,8 +317,7 @@ static void svm_enter_guest(struct hvkm_vp *vp)
 		hw_breakpoint_restore();
 	hvkm_svm_stgi_safe();
 	local_irq_enable();
-	svm_xsave(svp->xsave);
-	kernel_fpu_end();
+	hvkm_fpu_save_guest(vp);
 }
 
 static void svm_inject_exception(struct vmcb *vmcb, unsigned int vector,
@@ -1018,11 +995,9 @@ static void svm_msrpm_allow(u32 msr)
 	}
 }
 
-/* Module-wide SVM state for VPs: the permission maps and the XSAVE layout. */
+/* Module-wide SVM state for VPs: the I/O and MSR permission maps. */
 int hvkm_svm_vp_setup(void)
 {
-	unsigned int eax, ebx, ecx, edx;
-
 	static const u32 passthrough[] = {
 		MSR_FS_BASE, MSR_GS_BASE, MSR_KERNEL_GS_BASE, MSR_STAR, MSR_LSTAR,
 		MSR_CSTAR, MSR_SYSCALL_MASK, MSR_IA32_SYSENTER_CS,
@@ -1043,9 +1018,6 @@ int hvkm_svm_vp_setup(void)
 	for (i = 0; i < ARRAY_SIZE(passthrough); i++)
 		svm_msrpm_allow(passthrough[i]);
 
-	hvkm_host_xcr0 = xgetbv(XCR_XFEATURE_ENABLED_MASK);
-	cpuid_count(0xd, 0, &eax, &ebx, &ecx, &edx);
-	hvkm_xsave_size = ebx;	/* for the features XCR0 enables */
 	return 0;
 }
 

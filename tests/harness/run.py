@@ -30,6 +30,7 @@ SELFTESTS = [
     vm.Step("msr_emulation", 300, "msr_emulation"),
     vm.Step("interrupts", 300, "interrupts"),
     vm.Step("mmio", 300, "mmio"),
+    vm.Step("vp_state", 600, "vp_state"),
 ]
 
 PROFILES = {

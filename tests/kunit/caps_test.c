@@ -49,7 +49,7 @@ static void unknown_extension_is_zero(struct kunit *test)
 		.vendor = HVKM_VENDOR_SVM, .nr_asids = 16 };
 
 	KUNIT_EXPECT_EQ(test, hvkm_check_extension(&svm, 0), 0);
-	KUNIT_EXPECT_EQ(test, hvkm_check_extension(&svm, 5), 0);
+	KUNIT_EXPECT_EQ(test, hvkm_check_extension(&svm, 6), 0);
 	KUNIT_EXPECT_EQ(test, hvkm_check_extension(&svm, 0x1000), 0);
 	KUNIT_EXPECT_EQ(test, hvkm_check_extension(&svm, ~0UL), 0);
 }

@@ -60,7 +60,7 @@ static int extension_nr_asids_matches_cpuid(void)
 
 static int extension_unknown_is_zero(void)
 {
-	static const unsigned long unknown[] = { 0, 5, 0x1000, ~0ul };
+	static const unsigned long unknown[] = { 0, 6, 0x1000, ~0ul };
 	unsigned int i;
 	int ret;
 

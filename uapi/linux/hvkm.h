@@ -40,6 +40,8 @@
 #define HVKM_CAP_MAX_VPS	3
 /* The most memory regions one partition may have. */
 #define HVKM_CAP_NR_MEMORY_SLOTS 4
+/* Bytes of a VP's XSAVE image (HVKM_GET_XSAVE/HVKM_SET_XSAVE). */
+#define HVKM_CAP_XSAVE_SIZE	5
 
 #define HVKM_VENDOR_SVM		1
 #define HVKM_VENDOR_VMX		2
@@ -146,6 +148,40 @@ struct hvkm_cpuid {
 #define HVKM_SET_REGISTERS	_IOW(HVKMIO, 0x22, struct hvkm_registers)
 /* HVKM_GET_VP_STATS: the VP's counters since it was created. */
 #define HVKM_GET_VP_STATS	_IOR(HVKMIO, 0x23, struct hvkm_vp_stats)
+/* The VP's x87/SSE/AVX state as a standard-format XSAVE image. */
+#define HVKM_GET_XSAVE		_IOW(HVKMIO, 0x24, struct hvkm_xsave)
+#define HVKM_SET_XSAVE		_IOW(HVKMIO, 0x25, struct hvkm_xsave)
+/* HvCallTranslateVirtualAddress for the VMM: a GVA page through the VP's paging. */
+#define HVKM_TRANSLATE_GVA	_IOWR(HVKMIO, 0x26, struct hvkm_translate_gva)
+
+struct hvkm_xsave {
+	__u32 size;		/* HVKM_CAP_XSAVE_SIZE */
+	__u32 reserved;
+	__u64 data;		/* user pointer to @size bytes */
+};
+
+/* TLFS HV_TRANSLATE_GVA_CONTROL_FLAGS that hvkm accepts */
+#define HV_TRANSLATE_GVA_VALIDATE_READ		0x0001
+#define HV_TRANSLATE_GVA_VALIDATE_WRITE		0x0002
+#define HV_TRANSLATE_GVA_VALIDATE_EXECUTE	0x0004
+#define HV_TRANSLATE_GVA_PRIVILEGE_EXEMPT	0x0008
+#define HV_TRANSLATE_GVA_TLB_FLUSH_INHIBIT	0x0020
+#define HV_TRANSLATE_GVA_SUPERVISOR_ACCESS	0x0040
+#define HV_TRANSLATE_GVA_USER_ACCESS		0x0080
+
+/* TLFS HV_TRANSLATE_GVA_RESULT_CODE */
+#define HV_TRANSLATE_GVA_SUCCESS		0
+#define HV_TRANSLATE_GVA_PAGE_NOT_PRESENT	1
+#define HV_TRANSLATE_GVA_PRIVILEGE_VIOLATION	2
+#define HV_TRANSLATE_GVA_INVALID_PAGE_TABLE_FLAGS 3
+#define HV_TRANSLATE_GVA_GPA_UNMAPPED		4
+
+struct hvkm_translate_gva {
+	__u64 gva_page;		/* in: the GVA >> 12 */
+	__u64 control_flags;	/* in: HV_TRANSLATE_GVA_* */
+	__u64 result;		/* out: TLFS HV_TRANSLATE_GVA_RESULT */
+	__u64 gpa_page;		/* out: valid for SUCCESS and GPA_UNMAPPED */
+};
 
 /* Indexes of hvkm_vp_stats.exits: why the VP left the guest. */
 #define HVKM_STAT_EXIT_IO		0

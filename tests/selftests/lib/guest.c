@@ -277,6 +277,11 @@ int vcpu_run_ucall(struct hvkm_vm *vm, struct hvkm_vcpu *vcpu, struct ucall *uc)
 	return (int)uc->cmd;
 }
 
+uint64_t *vm_pde(struct hvkm_vm *vm, uint64_t gva)
+{
+	return (uint64_t *)gpa(vm, GPA_PD) + (gva >> 21);
+}
+
 void vm_sync_to_guest(struct hvkm_vm *vm, const void *var, size_t len)
 {
 	memcpy(gpa(vm, (uintptr_t)var), var, len);
