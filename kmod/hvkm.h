@@ -41,6 +41,8 @@ struct hvkm_partition {
 	struct hvkm_vp **vps;
 	struct hvkm_cpuid_entry *cpuid;
 	u32 cpuid_nent;
+	/* TLFS HV_PARTITION_PRIVILEGE_MASK, set by the VMM before VPs exist. */
+	u64 privileges;
 	/* The backend's nested page tables; mmu_lock protects their changes. */
 	struct mutex mmu_lock;
 	void *arch;
@@ -187,6 +189,10 @@ extern unsigned int hvkm_xsave_size;
 
 /* translate.c */
 int hvkm_translate_gva(struct hvkm_vp *vp, struct hvkm_translate_gva __user *arg);
+
+/* property.c */
+int hvkm_partition_property(struct hvkm_partition *p,
+			    struct hvkm_partition_property __user *arg, bool set);
 
 /* interrupt.c */
 int hvkm_assert_interrupt(struct hvkm_partition *p,

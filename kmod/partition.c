@@ -52,7 +52,8 @@ static bool hvkm_region_valid(const struct hvkm_memory_region *r)
 {
 	u64 end = r->guest_phys_addr + r->size;
 
-	if (r->slot >= HVKM_NR_MEMORY_SLOTS || (r->flags & ~HVKM_MEM_NOEXEC))
+	if (r->slot >= HVKM_NR_MEMORY_SLOTS ||
+	    (r->flags & ~(HVKM_MEM_NOEXEC | HVKM_MEM_READONLY)))
 		return false;
 	if (memchr_inv(r->reserved, 0, sizeof(r->reserved)))
 		return false;
@@ -123,6 +124,10 @@ static long hvkm_partition_ioctl(struct file *file, unsigned int cmd,
 		return hvkm_cpuid_set(p, uarg);
 	case HVKM_ASSERT_INTERRUPT:
 		return hvkm_assert_interrupt(p, uarg);
+	case HVKM_GET_PARTITION_PROPERTY:
+		return hvkm_partition_property(p, uarg, false);
+	case HVKM_SET_PARTITION_PROPERTY:
+		return hvkm_partition_property(p, uarg, true);
 	default:
 		return -ENOTTY;
 	}

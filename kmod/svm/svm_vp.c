@@ -507,16 +507,32 @@ static void svm_complete_mmio_load(struct hvkm_vp *vp)
 	svp->mmio_load_pending = false;
 }
 
-/* Guest RAM is mapped on first touch; an access anywhere else is MMIO. */
+/*
+ * Pin the page behind @uaddr: writable where the VMM's mapping allows, read
+ * only where it does not (a ROM mapped PROT_READ).
+ */
+static int svm_pin_page(unsigned long uaddr, struct page **page, bool *writable)
+{
+	*writable = true;
+	if (pin_user_pages_fast(uaddr, 1, FOLL_WRITE | FOLL_LONGTERM, page) == 1)
+		return 0;
+	*writable = false;
+	return pin_user_pages_fast(uaddr, 1, FOLL_LONGTERM, page) == 1 ? 0 : -EFAULT;
+}
+
+/*
+ * Guest RAM is mapped on first touch; writes to a read-only region and any
+ * access outside guest RAM are MMIO.
+ */
 static int svm_exit_npf(struct hvkm_vp *vp)
 {
 	struct vmcb_control_area *c = &to_svm(vp)->vmcb->control;
 	struct hvkm_partition *p = vp->partition;
 	u64 gpa = c->exit_info_2, err = c->exit_info_1;
 	const struct hvkm_memory_slot *slot;
-	unsigned long uaddr;
+	bool exec = false, readonly = false, writable;
+	unsigned long uaddr = 0;
 	struct page *page;
-	bool exec;
 	u64 leaf;
 	int ret;
 
@@ -525,9 +541,10 @@ static int svm_exit_npf(struct hvkm_vp *vp)
 	if (slot) {
 		uaddr = slot->uaddr + ((gpa & PAGE_MASK) - slot->gpa);
 		exec = !(slot->flags & HVKM_MEM_NOEXEC);
+		readonly = slot->flags & HVKM_MEM_READONLY;
 	}
 	mutex_unlock(&p->lock);
-	if (!slot)
+	if (!slot || (readonly && (err & X86_PF_WRITE)))
 		return svm_exit_mmio(vp, gpa);
 
 	mutex_lock(&p->mmu_lock);
@@ -535,16 +552,16 @@ static int svm_exit_npf(struct hvkm_vp *vp)
 	mutex_unlock(&p->mmu_lock);
 	if (leaf & _PAGE_PRESENT) {
 		/* Mapped meanwhile by another VP, or a permission fault. */
-		if ((err & X86_PF_INSTR) && (leaf & _PAGE_NX))
+		if (((err & X86_PF_INSTR) && (leaf & _PAGE_NX)) ||
+		    ((err & X86_PF_WRITE) && !(leaf & _PAGE_RW)))
 			return svm_exit_unhandled(vp);
 		return HVKM_RESUME;
 	}
 
-	ret = pin_user_pages_fast(uaddr, 1, FOLL_WRITE | FOLL_LONGTERM, &page);
-	if (ret != 1)
+	if (svm_pin_page(uaddr, &page, &writable))
 		return svm_exit_unhandled(vp);
 	mutex_lock(&p->mmu_lock);
-	ret = hvkm_npt_map(to_npt(p), gpa, page, true, exec);
+	ret = hvkm_npt_map(to_npt(p), gpa, page, writable && !readonly, exec);
 	mutex_unlock(&p->mmu_lock);
 	if (ret == -EEXIST)
 		unpin_user_page(page);

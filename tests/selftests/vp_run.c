@@ -117,6 +117,7 @@ static int memory_region_rejects_bad_args(void)
 	KSFT_CHECK(set_region(1, 0, 0x100000, 0x800, ua) == -EINVAL, "size alignment");
 	KSFT_CHECK(set_region(1, 0, 0x100000, 0x1000, ua + 8) == -EINVAL, "uaddr alignment");
 	KSFT_CHECK(set_region(1, 0x80, 0x100000, 0x1000, ua) == -EINVAL, "unknown flag");
+	KSFT_CHECK(set_region(1, 0x4, 0x100000, 0x1000, ua) == -EINVAL, "dirty log not yet");
 	KSFT_CHECK(set_region(1, 0, 1ull << 48, 0x1000, ua) == -EINVAL, "beyond 48 bits");
 	KSFT_CHECK(set_region(1, 0, ~0xfffull, 0x2000, ua) == -EINVAL, "wraps");
 	KSFT_CHECK(set_region(1, 0, 0x100000, 0x1000, 0xffff800000000000ull) == -EINVAL,
@@ -449,6 +450,48 @@ static int mmio_in_real_mode(void)
 	return KSFT_PASS;
 }
 
+/* A read-only region (a ROM): reads come from memory, writes exit as MMIO. */
+static int readonly_region(void)
+{
+	static const uint8_t code[] = {
+		0xb8, 0x00, 0x30,	/* mov ax, 0x3000 */
+		0x8e, 0xd8,		/* mov ds, ax */
+		0xa0, 0x10, 0x00,	/* mov al, [0x10]: GPA 0x30010, in the ROM */
+		0xe6, 0x50,		/* out 0x50, al */
+		0xc6, 0x06, 0x10, 0x00, 0x99,	/* mov byte [0x10], 0x99 */
+		0xa0, 0x10, 0x00,	/* mov al, [0x10] */
+		0xe6, 0x51,		/* out 0x51, al */
+		0xf4,
+	};
+	uint8_t *rom;
+	int ret = setup_guest(code, sizeof(code), 1);
+
+	KSFT_CHECK(ret == 0, "setup: %s", strerror(-ret));
+	rom = mmap(NULL, 0x10000, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	KSFT_CHECK(rom != MAP_FAILED, "mmap");
+	rom[0x10] = 0x5a;
+	KSFT_CHECK(mprotect(rom, 0x10000, PROT_READ) == 0, "mprotect");
+	teardown();
+	/* The map is fixed once VPs exist: set it up again with the ROM. */
+	ret = vm_create(&vm, MEM_SIZE, 1);
+	KSFT_CHECK(ret == 0, "vm: %s", strerror(-ret));
+	KSFT_CHECK(set_region(1, HVKM_MEM_READONLY, 0x30000, 0x10000, (uintptr_t)rom) == 0,
+		   "rom slot");
+	memcpy(vm.mem + CODE_GPA, code, sizeof(code));
+	KSFT_CHECK(vcpu_create(&vm, &vcpu, 0) == 0 && vcpu_set_real_mode(&vcpu, CODE_SEG) == 0,
+		   "vp");
+	KSFT_CHECK(expect_io(0x50, 1, HVKM_IO_OUT, 0x5a) == KSFT_PASS, "read from ROM");
+	KSFT_CHECK(vcpu_run(&vcpu) == 0 && vcpu.run->exit_reason == HVKM_EXIT_MMIO &&
+		   vcpu.run->mmio.is_write && vcpu.run->mmio.gpa == 0x30010 &&
+		   vcpu.run->mmio.len == 1 && vcpu.run->mmio.data[0] == 0x99,
+		   "write: exit %u gpa %#llx", vcpu.run->exit_reason,
+		   (unsigned long long)vcpu.run->mmio.gpa);
+	KSFT_CHECK(expect_io(0x51, 1, HVKM_IO_OUT, 0x5a) == KSFT_PASS, "ROM unchanged");
+	teardown();
+	munmap(rom, 0x10000);
+	return KSFT_PASS;
+}
+
 static void on_alarm(int sig)
 {
 	(void)sig;
@@ -632,6 +675,7 @@ static const struct ksft_case cases[] = {
 	KSFT_CASE(triple_fault_exits),
 	KSFT_CASE(guest_ram_is_shared),
 	KSFT_CASE(mmio_in_real_mode),
+	KSFT_CASE(readonly_region),
 	KSFT_CASE(signal_stops_spinning_vp),
 	KSFT_CASE(signal_stops_halted_vp),
 	KSFT_CASE(immediate_exit),

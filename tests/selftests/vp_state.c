@@ -141,6 +141,53 @@ static int translate_gva(void)
 	return KSFT_PASS;
 }
 
+static int property(uint32_t cmd, uint32_t code, uint64_t *value)
+{
+	struct hvkm_partition_property p = { .code = code, .value = *value };
+	int ret = ioctl(vm.fd, cmd, &p) ? -errno : 0;
+
+	*value = p.value;
+	return ret;
+}
+
+static int partition_properties(void)
+{
+	uint64_t v = 0;
+	int ret = vm_create(&vm, 0x20000, 1);
+
+	KSFT_CHECK(ret == 0, "vm: %d", ret);
+	KSFT_CHECK(property(HVKM_GET_PARTITION_PROPERTY, HV_PARTITION_PROPERTY_PROCESSOR_VENDOR,
+			    &v) == 0 && v == HV_PROCESSOR_VENDOR_AMD, "vendor %llu",
+		   (unsigned long long)v);
+	KSFT_CHECK(property(HVKM_GET_PARTITION_PROPERTY,
+			    HV_PARTITION_PROPERTY_PHYSICAL_ADDRESS_WIDTH, &v) == 0 && v == 48,
+		   "width %llu", (unsigned long long)v);
+	KSFT_CHECK(property(HVKM_GET_PARTITION_PROPERTY, HV_PARTITION_PROPERTY_MAX_XSAVE_DATA_SIZE,
+			    &v) == 0 &&
+		   v == (uint64_t)ioctl(vm.dev_fd, HVKM_CHECK_EXTENSION, HVKM_CAP_XSAVE_SIZE),
+		   "xsave %llu", (unsigned long long)v);
+	KSFT_CHECK(property(HVKM_GET_PARTITION_PROPERTY,
+			    HV_PARTITION_PROPERTY_PROCESSOR_CLOCK_FREQUENCY, &v) == 0 &&
+		   v > 100000000ULL, "clock %llu Hz", (unsigned long long)v);
+	KSFT_CHECK(property(HVKM_SET_PARTITION_PROPERTY,
+			    HV_PARTITION_PROPERTY_PROCESSOR_CLOCK_FREQUENCY, &v) == -EPERM,
+		   "set read-only");
+	v = 0x2f7f;
+	KSFT_CHECK(property(HVKM_SET_PARTITION_PROPERTY, HV_PARTITION_PROPERTY_PRIVILEGE_FLAGS,
+			    &v) == 0, "set privileges");
+	v = 0;
+	KSFT_CHECK(property(HVKM_GET_PARTITION_PROPERTY, HV_PARTITION_PROPERTY_PRIVILEGE_FLAGS,
+			    &v) == 0 && v == 0x2f7f, "privileges %#llx", (unsigned long long)v);
+	KSFT_CHECK(property(HVKM_GET_PARTITION_PROPERTY, 0x00020000, &v) == -EINVAL, "unknown");
+	KSFT_CHECK(property(HVKM_SET_PARTITION_PROPERTY, 0x12345, &v) == -EINVAL, "unknown set");
+	KSFT_CHECK(vcpu_create(&vm, &vcpu, 0) == 0, "vp");
+	KSFT_CHECK(property(HVKM_SET_PARTITION_PROPERTY, HV_PARTITION_PROPERTY_PRIVILEGE_FLAGS,
+			    &v) == -EBUSY, "privileges fixed once VPs exist");
+	vcpu_destroy(&vcpu);
+	vm_destroy(&vm);
+	return KSFT_PASS;
+}
+
 #define THREADS		4
 #define PER_THREAD	25
 
@@ -191,6 +238,7 @@ static int hundred_partitions_from_four_threads(void)
 static const struct ksft_case cases[] = {
 	KSFT_CASE(xsave_round_trip),
 	KSFT_CASE(translate_gva),
+	KSFT_CASE(partition_properties),
 	KSFT_CASE(hundred_partitions_from_four_threads),
 };
 

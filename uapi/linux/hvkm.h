@@ -73,6 +73,30 @@ struct hvkm_create_partition {
  */
 #define HVKM_ASSERT_INTERRUPT	_IOW(HVKMIO, 0x13, struct hvkm_assert_interrupt)
 
+/*
+ * HVKM_GET/SET_PARTITION_PROPERTY: TLFS partition properties by
+ * HV_PARTITION_PROPERTY_CODE (HvCallGet/SetPartitionProperty semantics).
+ */
+#define HVKM_GET_PARTITION_PROPERTY _IOWR(HVKMIO, 0x14, struct hvkm_partition_property)
+#define HVKM_SET_PARTITION_PROPERTY _IOW(HVKMIO, 0x15, struct hvkm_partition_property)
+
+/* The codes hvkm knows; (ro): read-only. */
+#define HV_PARTITION_PROPERTY_PRIVILEGE_FLAGS		0x00010000
+#define HV_PARTITION_PROPERTY_PROCESSOR_VENDOR		0x00060000 /* ro */
+#define HV_PARTITION_PROPERTY_PHYSICAL_ADDRESS_WIDTH	0x00060006 /* ro */
+#define HV_PARTITION_PROPERTY_MAX_XSAVE_DATA_SIZE	0x00060008 /* ro */
+#define HV_PARTITION_PROPERTY_PROCESSOR_CLOCK_FREQUENCY	0x00060009 /* ro, Hz */
+
+/* TLFS HV_PROCESSOR_VENDOR */
+#define HV_PROCESSOR_VENDOR_AMD		0x0000
+#define HV_PROCESSOR_VENDOR_INTEL	0x0001
+
+struct hvkm_partition_property {
+	__u32 code;		/* HV_PARTITION_PROPERTY_* */
+	__u32 reserved;
+	__u64 value;
+};
+
 /* TLFS HV_INTERRUPT_TYPE (x64) */
 #define HV_X64_INTERRUPT_TYPE_FIXED		0x0000
 #define HV_X64_INTERRUPT_TYPE_LOWESTPRIORITY	0x0001
@@ -100,6 +124,8 @@ struct hvkm_assert_interrupt {
 
 /* Instruction fetches from the region fault (NPT no-execute). */
 #define HVKM_MEM_NOEXEC		0x1u
+/* Guest writes to the region exit to the VMM as MMIO writes (ROM, flash). */
+#define HVKM_MEM_READONLY	0x2u
 
 struct hvkm_memory_region {
 	__u32 slot;
