@@ -7,7 +7,9 @@
 
 #include <linux/hvkm.h>
 #include <linux/kref.h>
+#include <linux/mmu_notifier.h>
 #include <linux/mutex.h>
+#include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/wait.h>
 
@@ -43,8 +45,19 @@ struct hvkm_partition {
 	u32 cpuid_nent;
 	/* TLFS HV_PARTITION_PRIVILEGE_MASK, set by the VMM before VPs exist. */
 	u64 privileges;
-	/* The backend's nested page tables; mmu_lock protects their changes. */
-	struct mutex mmu_lock;
+	/*
+	 * The backend's nested page tables.  They map the VMM's pages without
+	 * holding them: the MMU notifier zaps entries before the kernel frees,
+	 * moves or swaps a page.  mmu_lock protects the tables and the
+	 * invalidation counters, which a fault checks before it maps a page it
+	 * looked up without the lock.
+	 */
+	spinlock_t mmu_lock;
+	struct mmu_notifier mmu_notifier;
+	unsigned long mmu_invalidate_seq;
+	long mmu_invalidate_in_progress;
+	/* Bumped when translations were removed: VPs take a fresh ASID/VPID. */
+	unsigned long tlb_generation;
 	void *arch;
 };
 
@@ -128,6 +141,8 @@ struct hvkm_vendor_ops {
 
 	int (*partition_init)(struct hvkm_partition *p);
 	void (*partition_destroy)(struct hvkm_partition *p);
+	/* Remove the nested mappings of [start, end); mmu_lock held. */
+	bool (*zap_gpa_range)(struct hvkm_partition *p, u64 start, u64 end);
 	int (*vp_create)(struct hvkm_vp *vp);
 	void (*vp_free)(struct hvkm_vp *vp);
 	int (*vp_run)(struct hvkm_vp *vp);
@@ -168,6 +183,13 @@ void hvkm_virt_disable_all(void);
 int hvkm_partition_create(const struct hvkm_create_partition __user *arg);
 void hvkm_partition_put(struct hvkm_partition *p);
 const struct hvkm_memory_slot *hvkm_slot_find(struct hvkm_partition *p, u64 gpa);
+
+/* memory.c: following the VMM's address space */
+int hvkm_memory_init(struct hvkm_partition *p);
+void hvkm_memory_destroy(struct hvkm_partition *p);
+void hvkm_memory_set_slot(struct hvkm_partition *p, unsigned int index,
+			  const struct hvkm_memory_slot *slot);
+void hvkm_partition_flush_tlb(struct hvkm_partition *p);
 
 /* vp.c */
 int hvkm_vp_create(struct hvkm_partition *p, const struct hvkm_create_vp __user *arg);

@@ -22,6 +22,7 @@ static void hvkm_partition_free(struct kref *kref)
 {
 	struct hvkm_partition *p = container_of(kref, struct hvkm_partition, kref);
 
+	hvkm_memory_destroy(p);
 	hvkm_vendor->partition_destroy(p);
 	mmdrop(p->mm);
 	kfree(p->cpuid);
@@ -67,10 +68,7 @@ static bool hvkm_region_valid(const struct hvkm_memory_region *r)
 	return access_ok(u64_to_user_ptr(r->userspace_addr), r->size);
 }
 
-/*
- * Create, replace or (size 0) delete a slot.  The nested page tables keep
- * pages pinned until the partition goes, so the map is fixed once VPs exist.
- */
+/* Create, replace or (size 0) delete a slot, also while VPs run. */
 static int hvkm_set_memory_region(struct hvkm_partition *p,
 				  const struct hvkm_memory_region __user *arg)
 {
@@ -83,10 +81,6 @@ static int hvkm_set_memory_region(struct hvkm_partition *p,
 		return -EINVAL;
 
 	mutex_lock(&p->lock);
-	if (p->nr_vps) {
-		ret = -EBUSY;
-		goto out;
-	}
 	for (i = 0; r.size && i < HVKM_NR_MEMORY_SLOTS; i++) {
 		const struct hvkm_memory_slot *s = &p->slots[i];
 
@@ -96,12 +90,12 @@ static int hvkm_set_memory_region(struct hvkm_partition *p,
 			goto out;
 		}
 	}
-	p->slots[r.slot] = (struct hvkm_memory_slot){
+	hvkm_memory_set_slot(p, r.slot, &(struct hvkm_memory_slot){
 		.gpa = r.guest_phys_addr,
 		.size = r.size,
 		.uaddr = r.userspace_addr,
 		.flags = r.flags,
-	};
+	});
 out:
 	mutex_unlock(&p->lock);
 	return ret;
@@ -169,20 +163,26 @@ int hvkm_partition_create(const struct hvkm_create_partition __user *arg)
 	}
 	kref_init(&p->kref);
 	mutex_init(&p->lock);
-	mutex_init(&p->mmu_lock);
 	p->max_vps = req.max_vps;
 	p->mm = current->mm;
 	mmgrab(p->mm);
 	ret = hvkm_vendor->partition_init(p);
+	if (ret)
+		goto err;
+	ret = hvkm_memory_init(p);
 	if (ret) {
-		mmdrop(p->mm);
-		kfree(p->vps);
-		kfree(p);
-		return ret;
+		hvkm_vendor->partition_destroy(p);
+		goto err;
 	}
 	ret = anon_inode_getfd("hvkm-partition", &hvkm_partition_fops, p,
 			       O_RDWR | O_CLOEXEC);
 	if (ret < 0)
 		hvkm_partition_put(p);
+	return ret;
+
+err:
+	mmdrop(p->mm);
+	kfree(p->vps);
+	kfree(p);
 	return ret;
 }

@@ -224,7 +224,9 @@ static void hvkm_vp_free(struct hvkm_vp *vp)
 	struct hvkm_partition *p = vp->partition;
 
 	mutex_lock(&p->lock);
+	spin_lock(&p->mmu_lock);
 	p->vps[vp->vp_index] = NULL;
+	spin_unlock(&p->mmu_lock);
 	p->nr_vps--;
 	mutex_unlock(&p->lock);
 	hvkm_vendor->vp_free(vp);
@@ -292,7 +294,9 @@ int hvkm_vp_create(struct hvkm_partition *p, const struct hvkm_create_vp __user 
 	ret = hvkm_vendor->vp_create(vp);
 	if (ret)
 		goto err_unlock;
+	spin_lock(&p->mmu_lock);
 	p->vps[req.vp_index] = vp;
+	spin_unlock(&p->mmu_lock);
 	p->nr_vps++;
 	kref_get(&p->kref);
 	mutex_unlock(&p->lock);

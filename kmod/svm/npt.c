@@ -3,7 +3,10 @@
  * hvkm: nested page tables (AMD APM vol. 2, 15.25 "Nested Paging").  They
  * have the format of long-mode page tables; every entry is a user entry,
  * because the CPU treats guest accesses to them as user accesses.  Leaves
- * map 4 KiB pages pinned from the VMM's memory, unpinned when the tables go.
+ * map 4 KiB pages of the VMM's memory without holding them: the partition's
+ * MMU notifier zaps them first (kmod/memory.c).  Changes happen under the
+ * partition's mmu_lock, a spinlock, so new tables come from a cache filled
+ * beforehand.
  */
 #include <linux/gfp.h>
 #include <linux/mm.h>
@@ -36,19 +39,9 @@ static void npt_free_table(u64 *table, int level)
 {
 	unsigned int i;
 
-	for (i = 0; i < NPT_ENTRIES; i++) {
-		u64 e = table[i];
-		struct page *page;
-
-		if (!(e & _PAGE_PRESENT))
-			continue;
-		if (level > 1) {
-			npt_free_table(npt_table(e), level - 1);
-			continue;
-		}
-		page = pfn_to_page((e & PTE_PFN_MASK) >> PAGE_SHIFT);
-		unpin_user_pages_dirty_lock(&page, 1, e & _PAGE_DIRTY);
-	}
+	for (i = 0; level > 1 && i < NPT_ENTRIES; i++)
+		if (table[i] & _PAGE_PRESENT)
+			npt_free_table(npt_table(table[i]), level - 1);
 	free_page((unsigned long)table);
 }
 
@@ -59,8 +52,26 @@ void hvkm_npt_destroy(struct hvkm_npt *npt)
 	npt->root = NULL;
 }
 
-/* The level-1 entry for @gpa, allocating tables on the way when @alloc. */
-static u64 *npt_walk(struct hvkm_npt *npt, u64 gpa, bool alloc)
+int hvkm_npt_cache_fill(struct hvkm_npt_cache *cache)
+{
+	while (cache->nr < ARRAY_SIZE(cache->pages)) {
+		void *page = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
+
+		if (!page)
+			return -ENOMEM;
+		cache->pages[cache->nr++] = page;
+	}
+	return 0;
+}
+
+void hvkm_npt_cache_free(struct hvkm_npt_cache *cache)
+{
+	while (cache->nr)
+		free_page((unsigned long)cache->pages[--cache->nr]);
+}
+
+/* The level-1 entry for @gpa, taking tables from @cache on the way if given. */
+static u64 *npt_walk(struct hvkm_npt *npt, u64 gpa, struct hvkm_npt_cache *cache)
 {
 	u64 *table = npt->root;
 	int level;
@@ -69,14 +80,9 @@ static u64 *npt_walk(struct hvkm_npt *npt, u64 gpa, bool alloc)
 		u64 *e = &table[npt_index(gpa, level)];
 
 		if (!(*e & _PAGE_PRESENT)) {
-			unsigned long next;
-
-			if (!alloc)
+			if (!cache || !cache->nr)
 				return NULL;
-			next = get_zeroed_page(GFP_KERNEL_ACCOUNT);
-			if (!next)
-				return NULL;
-			*e = __pa(next) | NPT_TABLE_FLAGS;
+			*e = __pa(cache->pages[--cache->nr]) | NPT_TABLE_FLAGS;
 		}
 		table = npt_table(*e);
 	}
@@ -84,23 +90,53 @@ static u64 *npt_walk(struct hvkm_npt *npt, u64 gpa, bool alloc)
 }
 
 /* -EEXIST when something is mapped there already (another VP was first). */
-int hvkm_npt_map(struct hvkm_npt *npt, u64 gpa, struct page *page, bool writable,
-		 bool exec)
+int hvkm_npt_map(struct hvkm_npt *npt, u64 gpa, unsigned long pfn, bool writable,
+		 bool exec, struct hvkm_npt_cache *cache)
 {
-	u64 *e = npt_walk(npt, gpa, true);
+	u64 *e = npt_walk(npt, gpa, cache);
 
 	if (!e)
 		return -ENOMEM;
 	if (*e & _PAGE_PRESENT)
 		return -EEXIST;
-	*e = page_to_phys(page) | _PAGE_PRESENT | _PAGE_USER |
+	*e = ((u64)pfn << PAGE_SHIFT) | _PAGE_PRESENT | _PAGE_USER |
 	     (writable ? _PAGE_RW : 0) | (exec ? 0 : _PAGE_NX);
 	return 0;
 }
 
 u64 hvkm_npt_lookup(struct hvkm_npt *npt, u64 gpa)
 {
-	u64 *e = npt_walk(npt, gpa, false);
+	u64 *e = npt_walk(npt, gpa, NULL);
 
 	return e ? *e : 0;
+}
+
+/*
+ * Clear the leaves of [start, end); tables stay until the partition goes.
+ * Whether anything was mapped there.
+ */
+static bool npt_zap_table(u64 *table, int level, u64 base, u64 start, u64 end)
+{
+	u64 span = 1ULL << (PAGE_SHIFT + 9 * (level - 1));
+	bool zapped = false;
+	unsigned int i;
+
+	for (i = 0; i < NPT_ENTRIES; i++) {
+		u64 lo = base + i * span, hi = lo + span;
+
+		if (hi <= start || lo >= end || !(table[i] & _PAGE_PRESENT))
+			continue;
+		if (level == 1) {
+			table[i] = 0;
+			zapped = true;
+		} else {
+			zapped |= npt_zap_table(npt_table(table[i]), level - 1, lo, start, end);
+		}
+	}
+	return zapped;
+}
+
+bool hvkm_npt_zap(struct hvkm_npt *npt, u64 start, u64 end)
+{
+	return npt_zap_table(npt->root, NPT_LEVELS, 0, start, end);
 }

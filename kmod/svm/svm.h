@@ -24,10 +24,19 @@ struct hvkm_npt {
 	u64 *root;
 };
 
+/* Table pages allocated before mmu_lock is taken: a walk needs at most 3. */
+struct hvkm_npt_cache {
+	unsigned int nr;
+	void *pages[3];
+};
+
 int hvkm_npt_init(struct hvkm_npt *npt);
 void hvkm_npt_destroy(struct hvkm_npt *npt);
-int hvkm_npt_map(struct hvkm_npt *npt, u64 gpa, struct page *page, bool writable,
-		 bool exec);
+int hvkm_npt_cache_fill(struct hvkm_npt_cache *cache);
+void hvkm_npt_cache_free(struct hvkm_npt_cache *cache);
+int hvkm_npt_map(struct hvkm_npt *npt, u64 gpa, unsigned long pfn, bool writable,
+		 bool exec, struct hvkm_npt_cache *cache);
+bool hvkm_npt_zap(struct hvkm_npt *npt, u64 start, u64 end);
 /* The leaf for @gpa, or 0 when nothing is mapped there. */
 u64 hvkm_npt_lookup(struct hvkm_npt *npt, u64 gpa);
 
@@ -47,6 +56,7 @@ int hvkm_svm_vp_setup(void);
 void hvkm_svm_vp_cleanup(void);
 int hvkm_svm_partition_init(struct hvkm_partition *p);
 void hvkm_svm_partition_destroy(struct hvkm_partition *p);
+bool hvkm_svm_zap_gpa_range(struct hvkm_partition *p, u64 start, u64 end);
 int hvkm_svm_vp_create(struct hvkm_vp *vp);
 void hvkm_svm_vp_free(struct hvkm_vp *vp);
 int hvkm_svm_vp_run(struct hvkm_vp *vp);

@@ -40,6 +40,8 @@ struct hvkm_svm_vp {
 	unsigned long gprs[HVKM_SVM_NR_GPRS];
 	u64 asid_generation;
 	int last_cpu;
+	/* The partition's tlb_generation when this VP last took an ASID. */
+	unsigned long tlb_generation;
 	u64 tsc_adjust;
 	/* DR0-3 as the VMM set them; the guest cannot reach them yet. */
 	u64 db[4];
@@ -90,6 +92,12 @@ void hvkm_svm_partition_destroy(struct hvkm_partition *p)
 {
 	hvkm_npt_destroy(to_npt(p));
 	kfree(p->arch);
+}
+
+bool hvkm_svm_zap_gpa_range(struct hvkm_partition *p, u64 start, u64 end)
+{
+	lockdep_assert_held(&p->mmu_lock);
+	return hvkm_npt_zap(to_npt(p), start, end);
 }
 
 static void svm_set_intercept(struct vmcb_control_area *c, unsigned int bit)
@@ -297,12 +305,20 @@ static void svm_enter_guest(struct hvkm_vp *vp)
 	vmcb->control.exit_code = HVKM_SVM_EXIT_NONE;
 	hvkm_fpu_load_guest(vp);
 	local_irq_disable();
-	svm_assign_asid(svp);
-	/* Announce IN_GUEST before looking at pending work: see hvkm_vp_kick(). */
+	/*
+	 * Announce IN_GUEST before looking at pending work and at the TLB
+	 * generation: see hvkm_vp_kick() and hvkm_partition_flush_tlb().
+	 */
 	WRITE_ONCE(vp->cpu, smp_processor_id());
 	WRITE_ONCE(vp->mode, HVKM_IN_GUEST);
-	/* Pairs with hvkm_vp_kick(): mode is visible before pending work is read. */
+	/* Pairs with the barriers of the kick and of the TLB flush. */
 	smp_mb();
+	if (svp->tlb_generation != READ_ONCE(vp->partition->tlb_generation)) {
+		/* Translations were removed: a fresh ASID has none of the old ones. */
+		svp->tlb_generation = READ_ONCE(vp->partition->tlb_generation);
+		svp->last_cpu = -1;
+	}
+	svm_assign_asid(svp);
 	svm_inject_pending(vp);
 	asm volatile("clgi" : : : "memory");
 	raw_local_irq_enable();
@@ -508,16 +524,18 @@ static void svm_complete_mmio_load(struct hvkm_vp *vp)
 }
 
 /*
- * Pin the page behind @uaddr: writable where the VMM's mapping allows, read
- * only where it does not (a ROM mapped PROT_READ).
+ * The page behind @uaddr: writable where the VMM's mapping allows, read only
+ * where it does not (a ROM mapped PROT_READ).  The reference is dropped once
+ * the page is mapped: the MMU notifier protects the mapping from then on.
  */
-static int svm_pin_page(unsigned long uaddr, struct page **page, bool *writable)
+static int svm_get_page(unsigned long uaddr, bool want_write, struct page **page,
+			bool *writable)
 {
-	*writable = true;
-	if (pin_user_pages_fast(uaddr, 1, FOLL_WRITE | FOLL_LONGTERM, page) == 1)
+	*writable = want_write;
+	if (want_write && get_user_pages_fast(uaddr, 1, FOLL_WRITE, page) == 1)
 		return 0;
 	*writable = false;
-	return pin_user_pages_fast(uaddr, 1, FOLL_LONGTERM, page) == 1 ? 0 : -EFAULT;
+	return get_user_pages_fast(uaddr, 1, 0, page) == 1 ? 0 : -EFAULT;
 }
 
 /*
@@ -531,10 +549,15 @@ static int svm_exit_npf(struct hvkm_vp *vp)
 	u64 gpa = c->exit_info_2, err = c->exit_info_1;
 	const struct hvkm_memory_slot *slot;
 	bool exec = false, readonly = false, writable;
-	unsigned long uaddr = 0;
+	struct hvkm_npt_cache cache = {};
+	unsigned long uaddr = 0, seq;
 	struct page *page;
 	u64 leaf;
 	int ret;
+
+	seq = READ_ONCE(p->mmu_invalidate_seq);
+	/* The count is read before the lookup: an invalidation after it makes the map retry. */
+	smp_rmb();
 
 	mutex_lock(&p->lock);
 	slot = hvkm_slot_find(p, gpa);
@@ -547,9 +570,9 @@ static int svm_exit_npf(struct hvkm_vp *vp)
 	if (!slot || (readonly && (err & X86_PF_WRITE)))
 		return svm_exit_mmio(vp, gpa);
 
-	mutex_lock(&p->mmu_lock);
+	spin_lock(&p->mmu_lock);
 	leaf = hvkm_npt_lookup(to_npt(p), gpa);
-	mutex_unlock(&p->mmu_lock);
+	spin_unlock(&p->mmu_lock);
 	if (leaf & _PAGE_PRESENT) {
 		/* Mapped meanwhile by another VP, or a permission fault. */
 		if (((err & X86_PF_INSTR) && (leaf & _PAGE_NX)) ||
@@ -558,14 +581,24 @@ static int svm_exit_npf(struct hvkm_vp *vp)
 		return HVKM_RESUME;
 	}
 
-	if (svm_pin_page(uaddr, &page, &writable))
+	if (svm_get_page(uaddr, !readonly, &page, &writable))
 		return svm_exit_unhandled(vp);
-	mutex_lock(&p->mmu_lock);
-	ret = hvkm_npt_map(to_npt(p), gpa, page, writable && !readonly, exec);
-	mutex_unlock(&p->mmu_lock);
-	if (ret == -EEXIST)
-		unpin_user_page(page);
-	else if (ret)
+	ret = hvkm_npt_cache_fill(&cache);
+	if (!ret) {
+		spin_lock(&p->mmu_lock);
+		if (p->mmu_invalidate_in_progress || p->mmu_invalidate_seq != seq)
+			ret = -EAGAIN;	/* the VMM's mapping changed: fault again */
+		else
+			ret = hvkm_npt_map(to_npt(p), gpa, page_to_pfn(page), writable,
+					   exec, &cache);
+		spin_unlock(&p->mmu_lock);
+	}
+	/* The guest may write the page from now on without the host seeing it. */
+	if (!ret && writable)
+		set_page_dirty_lock(page);
+	put_page(page);
+	hvkm_npt_cache_free(&cache);
+	if (ret && ret != -EEXIST && ret != -EAGAIN)
 		return ret;
 	return HVKM_RESUME;
 }

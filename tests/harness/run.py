@@ -31,6 +31,7 @@ SELFTESTS = [
     vm.Step("interrupts", 300, "interrupts"),
     vm.Step("mmio", 300, "mmio"),
     vm.Step("vp_state", 600, "vp_state"),
+    vm.Step("guest_memory", 300, "guest_memory"),
 ]
 
 PROFILES = {

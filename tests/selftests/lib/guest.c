@@ -277,6 +277,11 @@ int vcpu_run_ucall(struct hvkm_vm *vm, struct hvkm_vcpu *vcpu, struct ucall *uc)
 	return (int)uc->cmd;
 }
 
+uint64_t *vm_pdpte(struct hvkm_vm *vm, uint64_t gva)
+{
+	return (uint64_t *)gpa(vm, GPA_PDPT) + (gva >> 30);
+}
+
 uint64_t *vm_pde(struct hvkm_vm *vm, uint64_t gva)
 {
 	return (uint64_t *)gpa(vm, GPA_PD) + (gva >> 21);

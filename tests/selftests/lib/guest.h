@@ -99,6 +99,8 @@ int vcpu_create_long_mode(struct hvkm_vm *vm, struct hvkm_vcpu *vcpu,
 			  unsigned int index, void (*guest_fn)(uint64_t), uint64_t arg);
 /* A flat 32-bit protected-mode VP (no paging) at @eip. */
 int vcpu_set_protected_mode(struct hvkm_vcpu *vcpu, uint32_t eip);
+/* The guest's PDPT entry for @gva (below 512 GiB): set bit 7 for a 1 GiB page. */
+uint64_t *vm_pdpte(struct hvkm_vm *vm, uint64_t gva);
 /* The guest's 2 MiB page-directory entry that maps @gva (below 1 GiB). */
 uint64_t *vm_pde(struct hvkm_vm *vm, uint64_t gva);
 /* Run until the next ucall: its command, UCALL_NONE for another exit, or -errno. */

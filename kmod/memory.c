@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * hvkm: guest RAM follows the VMM's address space.  Nested page tables map
+ * the VMM's pages without pinning them; an MMU notifier on the VMM's mm
+ * removes the mappings of any range the kernel unmaps, moves, swaps, splits
+ * or merges (munmap, madvise, reclaim, THP, KSM), and VPs flush their
+ * translations before they run again.  A fault that raced with such an
+ * invalidation sees the counters move and retries.
+ */
+#include <linux/mmu_notifier.h>
+#include <linux/sched/mm.h>
+#include <linux/smp.h>
+
+#include "hvkm.h"
+
+static void hvkm_tlb_kick(void *unused)
+{
+	/* The IPI made the VP leave the guest; it flushes before entering. */
+}
+
+/*
+ * After translations were removed: every VP picks a fresh address space id
+ * before it enters the guest again, and any VP in the guest now is made to
+ * leave it before this returns.
+ */
+void hvkm_partition_flush_tlb(struct hvkm_partition *p)
+{
+	struct hvkm_vp *vp;
+	u32 i;
+
+	lockdep_assert_held(&p->mmu_lock);
+	WRITE_ONCE(p->tlb_generation, p->tlb_generation + 1);
+	/* Pairs with the barrier after a VP announces IN_GUEST. */
+	smp_mb();
+	for (i = 0; i < p->max_vps; i++) {
+		vp = p->vps[i];
+		if (vp && READ_ONCE(vp->mode) == HVKM_IN_GUEST)
+			smp_call_function_single(READ_ONCE(vp->cpu), hvkm_tlb_kick, NULL, 1);
+	}
+}
+
+/* The GPA range of @slot that [start, end) of the VMM's addresses backs. */
+static bool slot_gpa_range(const struct hvkm_memory_slot *slot, unsigned long start,
+			   unsigned long end, u64 *gstart, u64 *gend)
+{
+	unsigned long s = max_t(unsigned long, start, slot->uaddr);
+	unsigned long e = min_t(unsigned long, end, slot->uaddr + slot->size);
+
+	if (!slot->size || s >= e)
+		return false;
+	*gstart = slot->gpa + (s - slot->uaddr);
+	*gend = slot->gpa + (e - slot->uaddr);
+	return true;
+}
+
+static int hvkm_invalidate_range_start(struct mmu_notifier *mn,
+				       const struct mmu_notifier_range *range)
+{
+	struct hvkm_partition *p = container_of(mn, struct hvkm_partition, mmu_notifier);
+	bool zapped = false;
+	u64 gstart, gend;
+	int i;
+
+	/*
+	 * Only mmu_lock is taken: this may run from reclaim inside an
+	 * allocation of a thread that holds the partition's mutex.
+	 */
+	spin_lock(&p->mmu_lock);
+	p->mmu_invalidate_in_progress++;
+	for (i = 0; i < HVKM_NR_MEMORY_SLOTS; i++)
+		if (slot_gpa_range(&p->slots[i], range->start, range->end, &gstart, &gend))
+			zapped |= hvkm_vendor->zap_gpa_range(p, gstart, gend);
+	if (zapped)
+		hvkm_partition_flush_tlb(p);
+	spin_unlock(&p->mmu_lock);
+	return 0;
+}
+
+static void hvkm_invalidate_range_end(struct mmu_notifier *mn,
+				      const struct mmu_notifier_range *range)
+{
+	struct hvkm_partition *p = container_of(mn, struct hvkm_partition, mmu_notifier);
+
+	spin_lock(&p->mmu_lock);
+	p->mmu_invalidate_seq++;
+	p->mmu_invalidate_in_progress--;
+	spin_unlock(&p->mmu_lock);
+}
+
+/* The VMM's address space is going away: no guest page may stay mapped. */
+static void hvkm_mm_release(struct mmu_notifier *mn, struct mm_struct *mm)
+{
+	struct hvkm_partition *p = container_of(mn, struct hvkm_partition, mmu_notifier);
+
+	spin_lock(&p->mmu_lock);
+	hvkm_vendor->zap_gpa_range(p, 0, BIT_ULL(HVKM_GPA_BITS));
+	p->mmu_invalidate_seq++;
+	hvkm_partition_flush_tlb(p);
+	spin_unlock(&p->mmu_lock);
+}
+
+static const struct mmu_notifier_ops hvkm_mmu_notifier_ops = {
+	.invalidate_range_start = hvkm_invalidate_range_start,
+	.invalidate_range_end = hvkm_invalidate_range_end,
+	.release = hvkm_mm_release,
+};
+
+int hvkm_memory_init(struct hvkm_partition *p)
+{
+	spin_lock_init(&p->mmu_lock);
+	p->mmu_notifier.ops = &hvkm_mmu_notifier_ops;
+	return mmu_notifier_register(&p->mmu_notifier, p->mm);
+}
+
+void hvkm_memory_destroy(struct hvkm_partition *p)
+{
+	mmu_notifier_unregister(&p->mmu_notifier, p->mm);
+}
+
+/*
+ * Replace slot @index (size 0: delete it).  The old GPAs stop mapping what
+ * they did, and a fault that looked at the old slot retries.
+ */
+void hvkm_memory_set_slot(struct hvkm_partition *p, unsigned int index,
+			  const struct hvkm_memory_slot *slot)
+{
+	struct hvkm_memory_slot *old = &p->slots[index];
+
+	lockdep_assert_held(&p->lock);
+	spin_lock(&p->mmu_lock);
+	if (old->size &&
+	    hvkm_vendor->zap_gpa_range(p, old->gpa, old->gpa + old->size))
+		hvkm_partition_flush_tlb(p);
+	*old = *slot;
+	p->mmu_invalidate_seq++;
+	spin_unlock(&p->mmu_lock);
+}

@@ -1,0 +1,221 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Guest RAM follows the VMM's address space: madvise(MADV_DONTNEED) and
+ * munmap are seen by the running guest, slots change while VPs exist, and a
+ * sparse GPA space up to 1 TiB is touched at a few points.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+
+#include "lib/guest.h"
+#include "lib/ksft.h"
+
+#define MEM_SIZE	(16 << 20)
+#define PAGE_GPA	0x800000ULL	/* a page of guest RAM the tests play with */
+
+static struct hvkm_vm vm;
+static struct hvkm_vcpu vcpu;
+
+static int expect(int want)
+{
+	struct ucall uc;
+	int cmd = vcpu_run_ucall(&vm, &vcpu, &uc);
+
+	if (cmd == UCALL_ABORT)
+		ksft_print_msg("guest: '%s' at %s:%llu (%#llx, %#llx)", uc.expr, uc.file,
+			       (unsigned long long)uc.line, (unsigned long long)uc.args[0],
+			       (unsigned long long)uc.args[1]);
+	KSFT_CHECK(cmd == want, "ucall %d, wanted %d (exit %u)", cmd, want, vcpu.run->exit_reason);
+	return KSFT_PASS;
+}
+
+static int start(void (*fn)(uint64_t))
+{
+	int ret = vm_create_long_mode(&vm, MEM_SIZE, 1);
+
+	return ret ? ret : vcpu_create_long_mode(&vm, &vcpu, 0, fn, 0);
+}
+
+static void stop(void)
+{
+	vcpu_destroy(&vcpu);
+	vm_destroy(&vm);
+}
+
+static void guest_dontneed(uint64_t arg)
+{
+	volatile uint64_t *v = (volatile uint64_t *)PAGE_GPA;
+
+	(void)arg;
+	*v = 0xaa;
+	GUEST_SYNC(1);			/* the host drops the page */
+	GUEST_ASSERT_EQ(*v, 0);
+	GUEST_SYNC(2);			/* the host writes the new page */
+	GUEST_ASSERT_EQ(*v, 0x55);
+	*v = 0x66;
+	GUEST_DONE();
+}
+
+static int madvise_dontneed_is_seen(void)
+{
+	uint64_t *host;
+	int ret = start(guest_dontneed);
+
+	KSFT_CHECK(ret == 0, "setup: %d", ret);
+	host = (uint64_t *)(vm.mem + PAGE_GPA);
+	KSFT_CHECK(expect(UCALL_SYNC) == KSFT_PASS && *host == 0xaa, "host sees %#llx",
+		   (unsigned long long)*host);
+	KSFT_CHECK(madvise(host, 4096, MADV_DONTNEED) == 0, "madvise");
+	KSFT_CHECK(*host == 0, "host still sees %#llx", (unsigned long long)*host);
+	KSFT_CHECK(expect(UCALL_SYNC) == KSFT_PASS, "guest saw the old page");
+	*host = 0x55;
+	KSFT_CHECK(expect(UCALL_DONE) == KSFT_PASS, "guest missed the host's write");
+	KSFT_CHECK(*host == 0x66, "guest write not seen: %#llx", (unsigned long long)*host);
+	stop();
+	return KSFT_PASS;
+}
+
+static void guest_reader(uint64_t arg)
+{
+	(void)arg;
+	GUEST_SYNC(*(volatile uint64_t *)PAGE_GPA);
+	GUEST_SYNC(*(volatile uint64_t *)PAGE_GPA);
+	GUEST_DONE();
+}
+
+/* A page the VMM unmaps cannot be reached; mapped again, it can. */
+static int munmap_is_seen(void)
+{
+	struct ucall uc;
+	void *page;
+	int ret = start(guest_reader);
+
+	KSFT_CHECK(ret == 0, "setup: %d", ret);
+	*(uint64_t *)(vm.mem + PAGE_GPA) = 11;
+	KSFT_CHECK(vcpu_run_ucall(&vm, &vcpu, &uc) == UCALL_SYNC && uc.args[0] == 11, "first");
+	KSFT_CHECK(munmap(vm.mem + PAGE_GPA, 4096) == 0, "munmap");
+	ret = vcpu_run_ucall(&vm, &vcpu, &uc);
+	KSFT_CHECK(ret == UCALL_NONE && vcpu.run->exit_reason == HVKM_EXIT_UNHANDLED &&
+		   vcpu.run->hw.exit_code == 0x400 && vcpu.run->hw.info2 == PAGE_GPA,
+		   "ucall %d exit %u code %#llx", ret, vcpu.run->exit_reason,
+		   (unsigned long long)vcpu.run->hw.exit_code);
+	page = mmap(vm.mem + PAGE_GPA, 4096, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+	KSFT_CHECK(page == vm.mem + PAGE_GPA, "mmap again");
+	*(uint64_t *)page = 22;
+	KSFT_CHECK(vcpu_run_ucall(&vm, &vcpu, &uc) == UCALL_SYNC && uc.args[0] == 22,
+		   "after remap: %llu", (unsigned long long)uc.args[0]);
+	stop();
+	return KSFT_PASS;
+}
+
+static int set_slot(uint32_t slot, uint64_t gpa, uint64_t size, void *mem)
+{
+	struct hvkm_memory_region r = {
+		.slot = slot, .guest_phys_addr = gpa, .size = size, .userspace_addr = (uintptr_t)mem,
+	};
+
+	return ioctl(vm.fd, HVKM_SET_MEMORY_REGION, &r) ? -errno : 0;
+}
+
+#define EXTRA_GPA	0x20000000ULL	/* 512 MiB: past RAM, inside the identity map */
+
+static void guest_extra(uint64_t arg)
+{
+	(void)arg;
+	GUEST_SYNC(*(volatile uint64_t *)EXTRA_GPA);
+	GUEST_SYNC(*(volatile uint64_t *)EXTRA_GPA);
+	GUEST_SYNC(*(volatile uint64_t *)EXTRA_GPA);
+	GUEST_DONE();
+}
+
+/* Slots change under a running guest: moved to other memory, removed. */
+static int slots_change_while_vps_exist(void)
+{
+	uint8_t *a, *b;
+	struct ucall uc;
+	int ret = start(guest_extra);
+
+	KSFT_CHECK(ret == 0, "setup: %d", ret);
+	a = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	b = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	KSFT_CHECK(a != MAP_FAILED && b != MAP_FAILED, "mmap");
+	*(uint64_t *)a = 100;
+	*(uint64_t *)b = 200;
+	KSFT_CHECK(set_slot(1, EXTRA_GPA, 4096, a) == 0, "slot -> a");
+	KSFT_CHECK(vcpu_run_ucall(&vm, &vcpu, &uc) == UCALL_SYNC && uc.args[0] == 100, "a");
+	KSFT_CHECK(set_slot(1, EXTRA_GPA, 4096, b) == 0, "slot -> b");
+	KSFT_CHECK(vcpu_run_ucall(&vm, &vcpu, &uc) == UCALL_SYNC && uc.args[0] == 200,
+		   "b: %llu", (unsigned long long)uc.args[0]);
+	KSFT_CHECK(set_slot(1, 0, 0, NULL) == 0, "delete");
+	ret = vcpu_run_ucall(&vm, &vcpu, &uc);
+	KSFT_CHECK(ret == UCALL_NONE && vcpu.run->exit_reason == HVKM_EXIT_MMIO &&
+		   vcpu.run->mmio.gpa == EXTRA_GPA, "deleted: ucall %d exit %u", ret,
+		   vcpu.run->exit_reason);
+	memset(vcpu.run->mmio.data, 0x33, 8);
+	KSFT_CHECK(vcpu_run_ucall(&vm, &vcpu, &uc) == UCALL_SYNC &&
+		   uc.args[0] == 0x3333333333333333ULL, "MMIO value");
+	stop();
+	munmap(a, 4096);
+	munmap(b, 4096);
+	return KSFT_PASS;
+}
+
+#define TIB		(1ULL << 40)
+#define GIB		(1ULL << 30)
+
+/*
+ * GPAs 16 GiB to 1 TiB, the top of what the CPU of the test VM can address
+ * (QEMU's 40 physical address bits).
+ */
+#define SPARSE_GPA	(16 * GIB)
+#define SPARSE_SIZE	(TIB - SPARSE_GPA)
+
+static void guest_sparse(uint64_t arg)
+{
+	(void)arg;
+	/* GVA 1, 2 and 3 GiB map GPA 16 GiB, 512 GiB and 1 TiB - 1 GiB (1 GiB pages). */
+	*(volatile uint64_t *)(1 * GIB) = 0x1111;
+	*(volatile uint64_t *)(2 * GIB + 0x1234) = 0x2222;
+	*(volatile uint64_t *)(4 * GIB - 8) = 0x3333;
+	GUEST_DONE();
+}
+
+static int sparse_region_up_to_1tib(void)
+{
+	uint8_t *big;
+	int ret = start(guest_sparse);
+
+	KSFT_CHECK(ret == 0, "setup: %d", ret);
+	big = mmap(NULL, SPARSE_SIZE, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	KSFT_CHECK(big != MAP_FAILED, "mmap %llu GiB: errno %d",
+		   (unsigned long long)(SPARSE_SIZE / GIB), errno);
+	KSFT_CHECK(set_slot(1, SPARSE_GPA, SPARSE_SIZE, big) == 0, "sparse slot");
+	*vm_pdpte(&vm, 1 * GIB) = SPARSE_GPA | 0x83;
+	*vm_pdpte(&vm, 2 * GIB) = (TIB / 2) | 0x83;
+	*vm_pdpte(&vm, 3 * GIB) = (TIB - GIB) | 0x83;
+	ret = expect(UCALL_DONE);
+	KSFT_CHECK(ret == KSFT_PASS, "guest");
+	KSFT_CHECK(*(uint64_t *)big == 0x1111 &&
+		   *(uint64_t *)(big + TIB / 2 - SPARSE_GPA + 0x1234) == 0x2222 &&
+		   *(uint64_t *)(big + SPARSE_SIZE - 8) == 0x3333, "values not where they belong");
+	stop();
+	munmap(big, SPARSE_SIZE);
+	return KSFT_PASS;
+}
+
+static const struct ksft_case cases[] = {
+	KSFT_CASE(madvise_dontneed_is_seen),
+	KSFT_CASE(munmap_is_seen),
+	KSFT_CASE(slots_change_while_vps_exist),
+	KSFT_CASE(sparse_region_up_to_1tib),
+};
+
+int main(void)
+{
+	return ksft_run(cases, KSFT_NR(cases), NULL);
+}
