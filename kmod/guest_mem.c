@@ -127,6 +127,32 @@ int hvkm_gva_to_gpa(struct hvkm_partition *p, const struct hvkm_paging *pg,
 	return ret;
 }
 
+/* Write @len bytes of guest RAM at @gva; -EFAULT if any of it is not RAM. */
+int hvkm_store_guest(struct hvkm_partition *p, const struct hvkm_paging *pg,
+		     u64 gva, const u8 *buf, unsigned int len)
+{
+	const struct hvkm_memory_slot *slot;
+	unsigned int done = 0, chunk;
+	unsigned long uaddr;
+	u64 gpa;
+
+	while (done < len) {
+		chunk = min_t(unsigned int, len - done, PAGE_SIZE - ((gva + done) & ~PAGE_MASK));
+		if (hvkm_gva_to_gpa(p, pg, gva + done, &gpa))
+			return -EFAULT;
+		mutex_lock(&p->lock);
+		slot = hvkm_slot_find(p, gpa);
+		uaddr = slot && !(slot->flags & HVKM_MEM_READONLY) &&
+			gpa + chunk - slot->gpa <= slot->size ?
+			slot->uaddr + (gpa - slot->gpa) : 0;
+		mutex_unlock(&p->lock);
+		if (!uaddr || copy_to_user((void __user *)uaddr, buf + done, chunk))
+			return -EFAULT;
+		done += chunk;
+	}
+	return 0;
+}
+
 /* Fetch up to @len bytes at @gva, stopping early at an unmapped page. */
 unsigned int hvkm_fetch_guest(struct hvkm_partition *p, const struct hvkm_paging *pg,
 			      u64 gva, u8 *buf, unsigned int len)

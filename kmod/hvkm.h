@@ -82,6 +82,7 @@ struct hvkm_vp {
 	u32 vp_index;
 	u32 apic_id;
 	struct hvkm_run *run;	/* the page userspace maps */
+	void *io_data;		/* string I/O data: the second page of the mapping */
 	/* One RUN or register access at a time. */
 	struct mutex run_lock;
 	bool halted;
@@ -237,6 +238,8 @@ int hvkm_gva_to_gpa(struct hvkm_partition *p, const struct hvkm_paging *pg,
 		    u64 gva, u64 *gpa);
 unsigned int hvkm_fetch_guest(struct hvkm_partition *p, const struct hvkm_paging *pg,
 			      u64 gva, u8 *buf, unsigned int len);
+int hvkm_store_guest(struct hvkm_partition *p, const struct hvkm_paging *pg,
+		     u64 gva, const u8 *buf, unsigned int len);
 
 /* msr.c: 0, or -EINVAL for an unknown MSR or a bad value (#GP) */
 void hvkm_msrs_reset(struct hvkm_vp *vp);

@@ -195,9 +195,9 @@ static vm_fault_t hvkm_vp_fault(struct vm_fault *vmf)
 	struct hvkm_vp *vp = vmf->vma->vm_file->private_data;
 	struct page *page;
 
-	if (vmf->pgoff)
+	if (vmf->pgoff > 1)
 		return VM_FAULT_SIGBUS;
-	page = virt_to_page(vp->run);
+	page = virt_to_page(vmf->pgoff ? vp->io_data : (void *)vp->run);
 	get_page(page);
 	vmf->page = page;
 	return 0;
@@ -213,7 +213,7 @@ static int hvkm_vp_mmap(struct file *file, struct vm_area_struct *vma)
 
 	if (current->mm != vp->partition->mm)
 		return -EIO;
-	if (vma->vm_pgoff || vma->vm_end - vma->vm_start > PAGE_SIZE)
+	if (vma->vm_pgoff || vma->vm_end - vma->vm_start > HVKM_RUN_MMAP_SIZE)
 		return -EINVAL;
 	vma->vm_ops = &hvkm_vp_vm_ops;
 	return 0;
@@ -231,6 +231,7 @@ static void hvkm_vp_free(struct hvkm_vp *vp)
 	mutex_unlock(&p->lock);
 	hvkm_vendor->vp_free(vp);
 	hvkm_fpu_free(vp);
+	free_page((unsigned long)vp->io_data);
 	free_page((unsigned long)vp->run);
 	kfree(vp);
 	hvkm_partition_put(p);
@@ -267,7 +268,10 @@ int hvkm_vp_create(struct hvkm_partition *p, const struct hvkm_create_vp __user 
 	if (!vp)
 		return -ENOMEM;
 	vp->run = (struct hvkm_run *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
-	if (!vp->run) {
+	vp->io_data = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
+	if (!vp->run || !vp->io_data) {
+		free_page((unsigned long)vp->io_data);
+		free_page((unsigned long)vp->run);
 		kfree(vp);
 		return -ENOMEM;
 	}
@@ -281,6 +285,7 @@ int hvkm_vp_create(struct hvkm_partition *p, const struct hvkm_create_vp __user 
 	vp->cpu = -1;
 	ret = hvkm_fpu_alloc(vp);
 	if (ret) {
+		free_page((unsigned long)vp->io_data);
 		free_page((unsigned long)vp->run);
 		kfree(vp);
 		return ret;
@@ -309,6 +314,7 @@ int hvkm_vp_create(struct hvkm_partition *p, const struct hvkm_create_vp __user 
 err_unlock:
 	mutex_unlock(&p->lock);
 	hvkm_fpu_free(vp);
+	free_page((unsigned long)vp->io_data);
 	free_page((unsigned long)vp->run);
 	kfree(vp);
 	return ret;

@@ -51,6 +51,11 @@ struct hvkm_svm_vp {
 	bool mmio_load_pending;
 	struct hvkm_insn mmio_insn;
 	u64 mmio_next_rip;
+	/* An INS whose data userspace supplies before the next entry. */
+	bool ins_pending;
+	u64 ins_gva;
+	u32 ins_bytes;
+	u64 ins_next_rip;	/* where RIP goes when the string is done, or 0 */
 	/* An IN whose data userspace supplies before the next entry. */
 	bool io_in_pending;
 	u8 io_size;
@@ -69,6 +74,19 @@ static inline struct hvkm_svm_vp *to_svm(struct hvkm_vp *vp)
 static inline struct hvkm_npt *to_npt(struct hvkm_partition *p)
 {
 	return p->arch;
+}
+
+static void svm_paging(struct vmcb_save_area *s, struct hvkm_paging *pg)
+{
+	*pg = (struct hvkm_paging){ s->cr0, s->cr3, s->cr4, s->efer };
+}
+
+/* The code size of the guest's CS: 8 in 64-bit mode, else CS.D decides. */
+static unsigned int svm_code_size(struct vmcb_save_area *s)
+{
+	if ((s->efer & EFER_LMA) && (s->cs.attrib & SVM_SELECTOR_L_MASK))
+		return 8;
+	return (s->cs.attrib & SVM_SELECTOR_DB_MASK) ? 4 : 2;
 }
 
 int hvkm_svm_partition_init(struct hvkm_partition *p)
@@ -233,7 +251,7 @@ void hvkm_svm_get_paging(struct hvkm_vp *vp, struct hvkm_paging *pg, unsigned in
 {
 	struct vmcb_save_area *s = &to_svm(vp)->vmcb->save;
 
-	*pg = (struct hvkm_paging){ s->cr0, s->cr3, s->cr4, s->efer };
+	svm_paging(s, pg);
 	*cpl = s->cpl;
 }
 
@@ -386,9 +404,133 @@ static int svm_exit_cpuid(struct hvkm_vp *vp)
 	return HVKM_RESUME;
 }
 
+static struct vmcb_seg *svm_prefix_segment(struct vmcb_save_area *s, u8 prefix)
+{
+	switch (prefix) {
+	case 0x26: return &s->es;
+	case 0x2e: return &s->cs;
+	case 0x36: return &s->ss;
+	case 0x3e: return &s->ds;
+	case 0x64: return &s->fs;
+	case 0x65: return &s->gs;
+	default: return NULL;
+	}
+}
+
+/* The segment an OUTS reads from: DS unless a prefix overrides it. */
+static struct vmcb_seg *svm_outs_segment(struct hvkm_vp *vp)
+{
+	struct vmcb_save_area *s = &to_svm(vp)->vmcb->save;
+	struct vmcb_seg *seg = &s->ds, *over;
+	struct hvkm_paging pg;
+	u8 bytes[HVKM_INSN_MAX];
+	unsigned int i, n;
+
+	svm_paging(s, &pg);
+	n = hvkm_fetch_guest(vp->partition, &pg, svm_code_size(s) == 8 ? s->rip :
+			     (u32)(s->cs.base + s->rip), bytes, sizeof(bytes));
+	for (i = 0; i < n; i++) {
+		over = svm_prefix_segment(s, bytes[i]);
+		if (over)
+			seg = over;
+		else if (bytes[i] != 0x66 && bytes[i] != 0x67 && bytes[i] != 0xf2 &&
+			 bytes[i] != 0xf3)
+			break;
+	}
+	return seg;
+}
+
+/* In 64-bit mode only FS and GS have a base (APM vol. 2, 4.12.2). */
+static u64 svm_seg_base(struct vmcb_save_area *s, struct vmcb_seg *seg)
+{
+	if (svm_code_size(s) == 8 && seg != &s->fs && seg != &s->gs)
+		return 0;
+	return seg->base;
+}
+
+/*
+ * INS/OUTS, with or without REP, batched: up to a page of data per exit to
+ * the VMM.  RSI/RDI and RCX advance by what was moved; RIP moves on only
+ * when the string is done, so the guest runs the instruction again for the
+ * next batch.  EXITINFO1 gives the size, the REP prefix and the address size.
+ */
+static int svm_exit_string_io(struct hvkm_vp *vp, u64 info, unsigned int size)
+{
+	struct hvkm_svm_vp *svp = to_svm(vp);
+	struct vmcb *vmcb = svp->vmcb;
+	struct vmcb_save_area *s = &vmcb->save;
+	unsigned int asize = (info & SVM_IOIO_ASIZE_MASK) >> SVM_IOIO_ASIZE_SHIFT;
+	u64 amask = asize & 1 ? 0xffff : asize & 2 ? 0xffffffff : ~0ULL;
+	bool rep = info & SVM_IOIO_REP_MASK, in = info & SVM_IOIO_TYPE_MASK;
+	bool down = s->rflags & X86_EFLAGS_DF;
+	u64 count = rep ? svp->gprs[1] & amask : 1, next_rip = 0, gva;
+	struct hvkm_run *run = vp->run;
+	u64 *index = (u64 *)&svp->gprs[in ? 7 : 6];	/* RDI for INS, RSI for OUTS */
+	struct hvkm_paging pg;
+	unsigned int n;
+
+	if (!count) {
+		svm_set_rip(vmcb, vmcb->control.exit_info_2);
+		return HVKM_RESUME;
+	}
+	/* Downwards (DF=1) goes one element at a time. */
+	n = down ? 1 : min_t(u64, count, PAGE_SIZE / size);
+	if (n == count)
+		next_rip = vmcb->control.exit_info_2;
+	svm_paging(s, &pg);
+	gva = (*index & amask) + (in ? svm_seg_base(s, &s->es) :
+				  svm_seg_base(s, svm_outs_segment(vp)));
+	if (svm_code_size(s) != 8)
+		gva = (u32)gva;
+
+	run->exit_reason = HVKM_EXIT_IO;
+	run->io.port = info >> 16;
+	run->io.size = size;
+	run->io.direction = in ? HVKM_IO_IN : HVKM_IO_OUT;
+	run->io.count = n;
+	run->io.data = 0;
+	run->io.data_offset = HVKM_RUN_IO_OFFSET;
+	run->io.reserved = 0;
+	if (!in && hvkm_fetch_guest(vp->partition, &pg, gva, vp->io_data, n * size) != n * size)
+		return svm_exit_unhandled(vp);
+
+	*index = (*index & ~amask) | ((down ? *index - size : *index + n * size) & amask);
+	if (rep)
+		svp->gprs[1] = (svp->gprs[1] & ~amask) | ((svp->gprs[1] - n) & amask);
+	if (in) {
+		svp->ins_pending = true;
+		svp->ins_gva = gva;
+		svp->ins_bytes = n * size;
+		svp->ins_next_rip = next_rip;
+	} else if (next_rip) {
+		svm_set_rip(vmcb, next_rip);
+	}
+	return HVKM_EXIT_TO_USER;
+}
+
+/* The data of an INS arrives with the next RUN: store it into guest memory. */
+static int svm_complete_ins(struct hvkm_vp *vp)
+{
+	struct hvkm_svm_vp *svp = to_svm(vp);
+	struct hvkm_paging pg;
+
+	svp->ins_pending = false;
+	svm_paging(&svp->vmcb->save, &pg);
+	if (hvkm_store_guest(vp->partition, &pg, svp->ins_gva, vp->io_data, svp->ins_bytes)) {
+		vp->run->exit_reason = HVKM_EXIT_UNHANDLED;
+		vp->run->hw.exit_code = SVM_EXIT_IOIO;
+		vp->run->hw.info1 = svp->ins_gva;
+		vp->run->hw.info2 = svp->ins_bytes;
+		return HVKM_EXIT_TO_USER;
+	}
+	if (svp->ins_next_rip)
+		svm_set_rip(svp->vmcb, svp->ins_next_rip);
+	return HVKM_RESUME;
+}
+
 /*
  * Port I/O goes to the VMM (APM 15.10.2: EXITINFO1 describes the access,
- * EXITINFO2 is the RIP of the next instruction).  String forms come later.
+ * EXITINFO2 is the RIP of the next instruction).
  */
 static int svm_exit_io(struct hvkm_vp *vp)
 {
@@ -396,12 +538,15 @@ static int svm_exit_io(struct hvkm_vp *vp)
 	struct vmcb *vmcb = svp->vmcb;
 	u64 info = vmcb->control.exit_info_1;
 	struct hvkm_run *run = vp->run;
+	unsigned int size = (info & SVM_IOIO_SIZE_MASK) >> SVM_IOIO_SIZE_SHIFT;
 
 	if (info & SVM_IOIO_STR_MASK)
-		return svm_exit_unhandled(vp);
+		return svm_exit_string_io(vp, info, size);
 	run->exit_reason = HVKM_EXIT_IO;
 	run->io.port = info >> 16;
-	run->io.size = (info & SVM_IOIO_SIZE_MASK) >> SVM_IOIO_SIZE_SHIFT;
+	run->io.size = size;
+	run->io.count = 1;
+	run->io.data_offset = 0;
 	run->io.reserved = 0;
 	if (info & SVM_IOIO_TYPE_MASK) {
 		run->io.direction = HVKM_IO_IN;
@@ -448,14 +593,6 @@ static u64 *svm_gpr(struct hvkm_svm_vp *svp, unsigned int reg)
 	return (u64 *)&svp->gprs[reg];
 }
 
-/* The code size of the guest's CS: 8 in 64-bit mode, else CS.D decides. */
-static unsigned int svm_code_size(struct vmcb_save_area *s)
-{
-	if ((s->efer & EFER_LMA) && (s->cs.attrib & SVM_SELECTOR_L_MASK))
-		return 8;
-	return (s->cs.attrib & SVM_SELECTOR_DB_MASK) ? 4 : 2;
-}
-
 static int svm_exit_emulation_failure(struct hvkm_vp *vp, u64 gpa, const u8 *insn,
 				      unsigned int len)
 {
@@ -476,13 +613,14 @@ static int svm_exit_mmio(struct hvkm_vp *vp, u64 gpa)
 {
 	struct hvkm_svm_vp *svp = to_svm(vp);
 	struct vmcb_save_area *s = &svp->vmcb->save;
-	struct hvkm_paging pg = { s->cr0, s->cr3, s->cr4, s->efer };
 	unsigned int mode = svm_code_size(s), got;
+	struct hvkm_paging pg;
 	struct hvkm_run *run = vp->run;
 	struct hvkm_insn insn;
 	u8 bytes[HVKM_INSN_MAX];
 	u64 linear, value;
 
+	svm_paging(s, &pg);
 	linear = mode == 8 ? s->rip : (u32)(s->cs.base + s->rip);
 	got = hvkm_fetch_guest(vp->partition, &pg, linear, bytes, sizeof(bytes));
 	if (hvkm_decode(bytes, got, mode, &insn))
@@ -815,6 +953,8 @@ int hvkm_svm_vp_run(struct hvkm_vp *vp)
 		svm_complete_io_in(vp);
 	if (svp->mmio_load_pending)
 		svm_complete_mmio_load(vp);
+	if (svp->ins_pending && svm_complete_ins(vp) == HVKM_EXIT_TO_USER)
+		return HVKM_EXIT_TO_USER;
 	if (svm_window_open_now(vp)) {
 		vp->run->exit_reason = HVKM_EXIT_IRQ_WINDOW_OPEN;
 		vp->run->flags = HVKM_RUN_INTERRUPTIBLE;

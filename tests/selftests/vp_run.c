@@ -148,8 +148,8 @@ static int create_vp_rejects_bad_args(void)
 	KSFT_CHECK(vcpu_create(&vm, &second, 1) == 0, "vp 1");
 	vcpu_destroy(&second);
 	KSFT_CHECK(vcpu_create(&vm, &second, 1) == 0, "vp 1 after closing it");
-	KSFT_CHECK(mmap(NULL, 2 * 4096, PROT_READ, MAP_SHARED, second.fd, 0) == MAP_FAILED &&
-		   errno == EINVAL, "mmap of two pages");
+	KSFT_CHECK(mmap(NULL, 3 * 4096, PROT_READ, MAP_SHARED, second.fd, 0) == MAP_FAILED &&
+		   errno == EINVAL, "mmap of three pages");
 	KSFT_CHECK(mmap(NULL, 4096, PROT_READ, MAP_SHARED, second.fd, 4096) == MAP_FAILED &&
 		   errno == EINVAL, "mmap at offset 1");
 	vcpu_destroy(&second);
@@ -450,6 +450,71 @@ static int mmio_in_real_mode(void)
 	return KSFT_PASS;
 }
 
+/* Run to the next exit: string I/O to @port of @count elements of @size. */
+static int expect_string_io(uint16_t port, uint8_t size, uint8_t dir, uint32_t count)
+{
+	struct hvkm_run *run = vcpu.run;
+
+	KSFT_CHECK(vcpu_run(&vcpu) == 0 && run->exit_reason == HVKM_EXIT_IO, "exit %u (hw %#llx)",
+		   run->exit_reason, (unsigned long long)run->hw.exit_code);
+	KSFT_CHECK(run->io.port == port && run->io.size == size && run->io.direction == dir &&
+		   run->io.count == count && run->io.data_offset == HVKM_RUN_IO_OFFSET,
+		   "port %#x size %u dir %u count %u offset %u", run->io.port, run->io.size,
+		   run->io.direction, run->io.count, run->io.data_offset);
+	return KSFT_PASS;
+}
+
+static int string_io(void)
+{
+	static const uint8_t code[] = {
+		0xfc,			/* cld */
+		0xbe, 0x00, 0x20,	/* mov si, 0x2000: GPA 0x3000 */
+		0xb9, 0x05, 0x00,	/* mov cx, 5 */
+		0xba, 0x00, 0x40,	/* mov dx, 0x4000 */
+		0xf3, 0x6e,		/* rep outsb */
+		0xbf, 0x00, 0x30,	/* mov di, 0x3000: GPA 0x4000 */
+		0xb9, 0x03, 0x00,	/* mov cx, 3 */
+		0xf3, 0x66, 0x6d,	/* rep insd */
+		0xbe, 0x00, 0x50,	/* mov si, 0x5000: GPA 0x6000 */
+		0xb9, 0xb8, 0x0b,	/* mov cx, 3000 */
+		0xf3, 0x6f,		/* rep outsw: 6000 bytes, two batches */
+		0x6e,			/* outsb: one element, no REP */
+		0xe6, 0x70,		/* out 0x70, al */
+	};
+	static const uint8_t in_data[12] = "abcdefghijkl";
+	uint64_t rcx, rdi;
+	unsigned int i;
+	int ret = setup_guest(code, sizeof(code), 1);
+
+	KSFT_CHECK(ret == 0, "setup: %s", strerror(-ret));
+	memcpy(vm.mem + 0x3000, "HELLO", 5);
+	for (i = 0; i < 6001; i++)
+		vm.mem[0x6000 + i] = (uint8_t)(i * 7);
+
+	KSFT_CHECK(expect_string_io(0x4000, 1, HVKM_IO_OUT, 5) == KSFT_PASS, "rep outsb");
+	KSFT_CHECK(!memcmp(vcpu_io_data(&vcpu), "HELLO", 5), "outsb data");
+
+	KSFT_CHECK(expect_string_io(0x4000, 4, HVKM_IO_IN, 3) == KSFT_PASS, "rep insd");
+	memcpy(vcpu_io_data(&vcpu), in_data, sizeof(in_data));
+
+	KSFT_CHECK(expect_string_io(0x4000, 2, HVKM_IO_OUT, 2048) == KSFT_PASS, "first batch");
+	KSFT_CHECK(!memcmp(vm.mem + 0x4000, in_data, sizeof(in_data)), "insd stored");
+	KSFT_CHECK(vcpu_get_reg(&vcpu, HV_X64_REGISTER_RDI, &rdi) == 0 && rdi == 0x300c,
+		   "rdi %#llx", (unsigned long long)rdi);
+	KSFT_CHECK(!memcmp(vcpu_io_data(&vcpu), vm.mem + 0x6000, 4096), "first batch data");
+	KSFT_CHECK(vcpu_get_reg(&vcpu, HV_X64_REGISTER_RCX, &rcx) == 0 && rcx == 3000 - 2048,
+		   "rcx %llu", (unsigned long long)rcx);
+	KSFT_CHECK(expect_string_io(0x4000, 2, HVKM_IO_OUT, 952) == KSFT_PASS, "second batch");
+	KSFT_CHECK(!memcmp(vcpu_io_data(&vcpu), vm.mem + 0x6000 + 4096, 1904), "second data");
+
+	KSFT_CHECK(expect_string_io(0x4000, 1, HVKM_IO_OUT, 1) == KSFT_PASS, "outsb");
+	KSFT_CHECK(vcpu_io_data(&vcpu)[0] == vm.mem[0x6000 + 6000], "outsb byte");
+	/* OUTS does not touch AL: still 0. */
+	KSFT_CHECK(expect_io(0x70, 1, HVKM_IO_OUT, 0) == KSFT_PASS, "end");
+	teardown();
+	return KSFT_PASS;
+}
+
 /* A read-only region (a ROM): reads come from memory, writes exit as MMIO. */
 static int readonly_region(void)
 {
@@ -669,6 +734,7 @@ static const struct ksft_case cases[] = {
 	KSFT_CASE(create_vp_rejects_bad_args),
 	KSFT_CASE(registers_round_trip),
 	KSFT_CASE(port_io),
+	KSFT_CASE(string_io),
 	KSFT_CASE(cpuid_from_table),
 	KSFT_CASE(vmmcall_without_hypercalls),
 	KSFT_CASE(unknown_msr_raises_gp),

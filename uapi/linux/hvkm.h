@@ -163,7 +163,8 @@ struct hvkm_cpuid {
 };
 
 /*
- * ioctls on a VP fd; mmap() of offset 0, one page, gives its struct hvkm_run.
+ * ioctls on a VP fd; mmap() of offset 0 gives its struct hvkm_run (first
+ * page) and the data of string port I/O (second page, HVKM_RUN_IO_OFFSET).
  *
  * HVKM_RUN_VP: run until something needs userspace (see hvkm_run.exit_reason);
  *	-EINTR with HVKM_EXIT_INTR when a signal is pending or immediate_exit is set.
@@ -348,6 +349,10 @@ struct hvkm_registers {
 #define HVKM_IO_IN		0
 #define HVKM_IO_OUT		1
 
+/* Where string I/O data is in the VP's mapping, and the mapping's size. */
+#define HVKM_RUN_IO_OFFSET	4096
+#define HVKM_RUN_MMAP_SIZE	8192
+
 struct hvkm_run {
 	/* set by userspace */
 	__u8 immediate_exit;	/* return -EINTR before entering the guest */
@@ -360,15 +365,22 @@ struct hvkm_run {
 	__u64 rflags;
 	union {
 		/*
-		 * OUT: @data holds the value.  IN: userspace stores the value in
-		 * @data; the next HVKM_RUN_VP puts it into the guest's register.
+		 * IN/OUT (data_offset 0): for OUT @data holds the value; for IN
+		 * userspace stores the value in @data and the next HVKM_RUN_VP
+		 * puts it into the guest's register.
+		 * INS/OUTS, REP or not (data_offset != 0): @count transfers of
+		 * @size bytes, in order, at @data_offset in the VP's mapping
+		 * (its second page); for INS userspace fills them and the next
+		 * HVKM_RUN_VP stores them into guest memory.
 		 */
 		struct {
 			__u16 port;
 			__u8 size;	/* 1, 2 or 4 bytes */
 			__u8 direction;	/* HVKM_IO_* */
-			__u32 reserved;
+			__u32 count;
 			__u64 data;
+			__u32 data_offset;
+			__u32 reserved;
 		} io;
 		/*
 		 * A write: @data holds @len bytes.  A read: userspace stores

@@ -72,7 +72,7 @@ int vcpu_create(struct hvkm_vm *vm, struct hvkm_vcpu *vcpu, unsigned int index)
 	vcpu->fd = ioctl_errno(vm->fd, HVKM_CREATE_VP, &cv);
 	if (vcpu->fd < 0)
 		return vcpu->fd;
-	vcpu->run = mmap(NULL, sysconf(_SC_PAGESIZE), PROT_READ | PROT_WRITE,
+	vcpu->run = mmap(NULL, HVKM_RUN_MMAP_SIZE, PROT_READ | PROT_WRITE,
 			 MAP_SHARED, vcpu->fd, 0);
 	if (vcpu->run == MAP_FAILED) {
 		vcpu->run = NULL;
@@ -86,7 +86,7 @@ int vcpu_create(struct hvkm_vm *vm, struct hvkm_vcpu *vcpu, unsigned int index)
 void vcpu_destroy(struct hvkm_vcpu *vcpu)
 {
 	if (vcpu->run)
-		munmap(vcpu->run, sysconf(_SC_PAGESIZE));
+		munmap(vcpu->run, HVKM_RUN_MMAP_SIZE);
 	if (vcpu->fd >= 0)
 		close(vcpu->fd);
 	vcpu->run = NULL;

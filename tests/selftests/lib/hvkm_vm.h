@@ -19,8 +19,14 @@ struct hvkm_vm {
 
 struct hvkm_vcpu {
 	int fd;
-	struct hvkm_run *run;
+	struct hvkm_run *run;	/* followed by the string I/O page */
 };
+
+/* The data of a string I/O exit. */
+static inline uint8_t *vcpu_io_data(struct hvkm_vcpu *vcpu)
+{
+	return (uint8_t *)vcpu->run + vcpu->run->io.data_offset;
+}
 
 int vm_create(struct hvkm_vm *vm, size_t mem_size, unsigned int max_vps);
 void vm_destroy(struct hvkm_vm *vm);
