@@ -146,6 +146,44 @@ class StepAccountingTest(unittest.TestCase):
                           vm._step_results(self.profile, step, "ok 1 x", 2, False)], ["fail"])
 
 
+class FakeQemu:
+    """A process that never ends until killed."""
+
+    def __init__(self):
+        self.killed = False
+
+    def wait(self, timeout=None):
+        if self.killed:
+            return 0
+        raise vm.subprocess.TimeoutExpired("qemu", timeout)
+
+    def kill(self):
+        self.killed = True
+
+
+class WatchdogTest(unittest.TestCase):
+    def run_wait(self, text, boot_timeout=1000):
+        import tempfile
+        from pathlib import Path
+        profile = vm.Profile("p", "stock", "cpu", [vm.Step("hang", 0, "x")],
+                             boot_timeout=boot_timeout)
+        with tempfile.TemporaryDirectory() as d:
+            log = Path(d) / "results.log"
+            log.write_text(text)
+            grace, vm.STEP_GRACE = vm.STEP_GRACE, 0
+            try:
+                proc = FakeQemu()
+                return vm._wait(proc, profile, log, None), proc.killed
+            finally:
+                vm.STEP_GRACE = grace
+
+    def test_hung_step_is_killed_after_its_limit(self):
+        self.assertEqual(self.run_wait("@@hvkm boot x\n@@hvkm begin hang\n"), (True, True))
+
+    def test_vm_that_never_boots_is_killed(self):
+        self.assertEqual(self.run_wait("", boot_timeout=0), (True, True))
+
+
 class SelectorTest(unittest.TestCase):
     def test_plain_word_matches_anywhere(self):
         s = run.Selector("api_version")

@@ -160,28 +160,54 @@ def _step_results(profile, step, output, status, vm_timed_out):
     return results
 
 
-def _wait(proc, limit, results_log, echo):
-    """Wait for QEMU; with @echo, copy the steps' output there as it comes."""
-    deadline = time.monotonic() + limit
-    offset = 0
+# Seconds a step may overrun its own limit (enforced in the VM) before the
+# host gives up on the VM: a step stuck in the kernel cannot be killed there.
+STEP_GRACE = 60
+
+
+def _wait(proc, profile, results_log, echo):
+    """Wait for QEMU, copying the steps' output to @echo as it comes.
+
+    The VM is killed when it does not reach /init within its boot allowance,
+    when one step runs STEP_GRACE seconds past its own limit, or when the
+    whole run exceeds the sum of both, so a hung guest costs one step's time.
+    Returns whether it was killed.
+    """
+    limits = {s.name: s.timeout for s in profile.steps}
+    deadline = time.monotonic() + profile.boot_timeout + sum(limits.values())
+    # Until /init speaks, only the boot allowance counts.
+    step_deadline = time.monotonic() + profile.boot_timeout
+    offset, pending = 0, ""
     while True:
         try:
-            proc.wait(timeout=0.5 if echo else limit)
+            proc.wait(timeout=1)
             finished = True
         except subprocess.TimeoutExpired:
             finished = False
-        if echo and results_log.exists():
+        if results_log.exists():
             with open(results_log, "rb") as f:
                 f.seek(offset)
                 data = f.read()
             offset += len(data)
-            for line in data.decode(errors="replace").replace("\r", "").splitlines(True):
-                if not line.startswith("@@hvkm"):
-                    echo.write(line)
-            echo.flush()
+            pending += data.decode(errors="replace").replace("\r", "")
+            lines = pending.split("\n")
+            pending = lines.pop()
+            for line in lines:
+                if line.startswith("@@hvkm boot"):
+                    step_deadline = None
+                elif line.startswith("@@hvkm begin "):
+                    name = line.split()[2]
+                    step_deadline = time.monotonic() + limits.get(name, 0) + STEP_GRACE
+                elif line.startswith("@@hvkm end "):
+                    step_deadline = None
+                elif echo and not line.startswith("@@hvkm"):
+                    echo.write(line + "\n")
+            if echo:
+                echo.flush()
         if finished:
             return False
-        if time.monotonic() >= deadline:
+        now = time.monotonic()
+        if now >= deadline or (step_deadline is not None and now >= step_deadline):
             proc.kill()
             proc.wait()
             return True
@@ -198,7 +224,6 @@ def run(profile, kernel, selftests, logdir, echo=None):
     for f in (console, results_log):
         f.unlink(missing_ok=True)
 
-    limit = profile.boot_timeout + sum(s.timeout for s in profile.steps)
     cmd = [QEMU, "-accel", "tcg,thread=multi", "-cpu", profile.cpu, "-smp", "2",
            "-m", "2048", "-nodefaults", "-no-user-config", "-display", "none",
            "-no-reboot", "-kernel", str(kernel.image), "-initrd", str(initrd),
@@ -210,7 +235,7 @@ def run(profile, kernel, selftests, logdir, echo=None):
         qlog.flush()
         proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=qlog,
                                 stderr=subprocess.STDOUT)
-        timed_out = _wait(proc, limit, results_log, echo)
+        timed_out = _wait(proc, profile, results_log, echo)
     outcome = Outcome(seconds=time.monotonic() - start)
 
     text = results_log.read_text(errors="replace") if results_log.exists() else ""
