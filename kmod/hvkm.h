@@ -25,6 +25,8 @@ struct hvkm_memory_slot {
 	u64 size;		/* 0: slot unused */
 	u64 uaddr;
 	u32 flags;		/* HVKM_MEM_* */
+	/* HVKM_MEM_LOG_DIRTY: pages written since the last read, under mmu_lock. */
+	unsigned long *dirty;
 };
 
 /*
@@ -144,6 +146,8 @@ struct hvkm_vendor_ops {
 	void (*partition_destroy)(struct hvkm_partition *p);
 	/* Remove the nested mappings of [start, end); mmu_lock held. */
 	bool (*zap_gpa_range)(struct hvkm_partition *p, u64 start, u64 end);
+	/* Make the mappings of [start, end) read-only; mmu_lock held. */
+	bool (*write_protect_gpa_range)(struct hvkm_partition *p, u64 start, u64 end);
 	int (*vp_create)(struct hvkm_vp *vp);
 	void (*vp_free)(struct hvkm_vp *vp);
 	int (*vp_run)(struct hvkm_vp *vp);
@@ -184,13 +188,16 @@ void hvkm_virt_disable_all(void);
 int hvkm_partition_create(const struct hvkm_create_partition __user *arg);
 void hvkm_partition_put(struct hvkm_partition *p);
 const struct hvkm_memory_slot *hvkm_slot_find(struct hvkm_partition *p, u64 gpa);
+const struct hvkm_memory_slot *hvkm_slot_find_locked(struct hvkm_partition *p, u64 gpa);
 
 /* memory.c: following the VMM's address space */
 int hvkm_memory_init(struct hvkm_partition *p);
 void hvkm_memory_destroy(struct hvkm_partition *p);
-void hvkm_memory_set_slot(struct hvkm_partition *p, unsigned int index,
-			  const struct hvkm_memory_slot *slot);
+int hvkm_memory_set_slot(struct hvkm_partition *p, unsigned int index,
+			 const struct hvkm_memory_slot *slot);
+void hvkm_memory_free_slots(struct hvkm_partition *p);
 void hvkm_partition_flush_tlb(struct hvkm_partition *p);
+int hvkm_get_dirty_log(struct hvkm_partition *p, const struct hvkm_dirty_log __user *arg);
 
 /* vp.c */
 int hvkm_vp_create(struct hvkm_partition *p, const struct hvkm_create_vp __user *arg);

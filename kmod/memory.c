@@ -9,7 +9,9 @@
  */
 #include <linux/mmu_notifier.h>
 #include <linux/sched/mm.h>
+#include <linux/slab.h>
 #include <linux/smp.h>
+#include <linux/uaccess.h>
 
 #include "hvkm.h"
 
@@ -121,17 +123,79 @@ void hvkm_memory_destroy(struct hvkm_partition *p)
  * Replace slot @index (size 0: delete it).  The old GPAs stop mapping what
  * they did, and a fault that looked at the old slot retries.
  */
-void hvkm_memory_set_slot(struct hvkm_partition *p, unsigned int index,
-			  const struct hvkm_memory_slot *slot)
+int hvkm_memory_set_slot(struct hvkm_partition *p, unsigned int index,
+			 const struct hvkm_memory_slot *slot)
 {
 	struct hvkm_memory_slot *old = &p->slots[index];
+	unsigned long *dirty = NULL, *old_dirty;
 
 	lockdep_assert_held(&p->lock);
+	if (slot->flags & HVKM_MEM_LOG_DIRTY) {
+		dirty = kvcalloc(BITS_TO_LONGS(slot->size >> PAGE_SHIFT), sizeof(long),
+				 GFP_KERNEL_ACCOUNT);
+		if (!dirty)
+			return -ENOMEM;
+	}
 	spin_lock(&p->mmu_lock);
 	if (old->size &&
 	    hvkm_vendor->zap_gpa_range(p, old->gpa, old->gpa + old->size))
 		hvkm_partition_flush_tlb(p);
+	old_dirty = old->dirty;
 	*old = *slot;
+	old->dirty = dirty;
 	p->mmu_invalidate_seq++;
 	spin_unlock(&p->mmu_lock);
+	kvfree(old_dirty);
+	return 0;
+}
+
+void hvkm_memory_free_slots(struct hvkm_partition *p)
+{
+	int i;
+
+	for (i = 0; i < HVKM_NR_MEMORY_SLOTS; i++)
+		kvfree(p->slots[i].dirty);
+}
+
+/*
+ * Hand out the dirty bits and start again: the pages go back to read-only,
+ * so the next write to each is seen (and logged) again.
+ */
+int hvkm_get_dirty_log(struct hvkm_partition *p, const struct hvkm_dirty_log __user *arg)
+{
+	struct hvkm_memory_slot *slot;
+	struct hvkm_dirty_log req;
+	unsigned long *copy;
+	size_t bytes;
+	int ret = 0;
+
+	if (copy_from_user(&req, arg, sizeof(req)))
+		return -EFAULT;
+	if (req.reserved || req.slot >= HVKM_NR_MEMORY_SLOTS)
+		return -EINVAL;
+
+	mutex_lock(&p->lock);
+	slot = &p->slots[req.slot];
+	if (!slot->size || !slot->dirty) {
+		mutex_unlock(&p->lock);
+		return -ENOENT;
+	}
+	bytes = BITS_TO_U64(slot->size >> PAGE_SHIFT) * sizeof(u64);
+	copy = kvzalloc(bytes, GFP_KERNEL_ACCOUNT);
+	if (!copy) {
+		mutex_unlock(&p->lock);
+		return -ENOMEM;
+	}
+	spin_lock(&p->mmu_lock);
+	memcpy(copy, slot->dirty, BITS_TO_LONGS(slot->size >> PAGE_SHIFT) * sizeof(long));
+	bitmap_zero(slot->dirty, slot->size >> PAGE_SHIFT);
+	if (hvkm_vendor->write_protect_gpa_range(p, slot->gpa, slot->gpa + slot->size))
+		hvkm_partition_flush_tlb(p);
+	spin_unlock(&p->mmu_lock);
+	mutex_unlock(&p->lock);
+
+	if (copy_to_user(u64_to_user_ptr(req.bitmap), copy, bytes))
+		ret = -EFAULT;
+	kvfree(copy);
+	return ret;
 }

@@ -24,6 +24,7 @@ static void hvkm_partition_free(struct kref *kref)
 
 	hvkm_memory_destroy(p);
 	hvkm_vendor->partition_destroy(p);
+	hvkm_memory_free_slots(p);
 	mmdrop(p->mm);
 	kfree(p->cpuid);
 	kfree(p->vps);
@@ -35,11 +36,10 @@ void hvkm_partition_put(struct hvkm_partition *p)
 	kref_put(&p->kref, hvkm_partition_free);
 }
 
-const struct hvkm_memory_slot *hvkm_slot_find(struct hvkm_partition *p, u64 gpa)
+static const struct hvkm_memory_slot *slot_find(struct hvkm_partition *p, u64 gpa)
 {
 	int i;
 
-	lockdep_assert_held(&p->lock);
 	for (i = 0; i < HVKM_NR_MEMORY_SLOTS; i++) {
 		const struct hvkm_memory_slot *s = &p->slots[i];
 
@@ -49,12 +49,25 @@ const struct hvkm_memory_slot *hvkm_slot_find(struct hvkm_partition *p, u64 gpa)
 	return NULL;
 }
 
+/* Slots change under both the partition's mutex and mmu_lock: either will do. */
+const struct hvkm_memory_slot *hvkm_slot_find(struct hvkm_partition *p, u64 gpa)
+{
+	lockdep_assert_held(&p->lock);
+	return slot_find(p, gpa);
+}
+
+const struct hvkm_memory_slot *hvkm_slot_find_locked(struct hvkm_partition *p, u64 gpa)
+{
+	lockdep_assert_held(&p->mmu_lock);
+	return slot_find(p, gpa);
+}
+
 static bool hvkm_region_valid(const struct hvkm_memory_region *r)
 {
 	u64 end = r->guest_phys_addr + r->size;
 
 	if (r->slot >= HVKM_NR_MEMORY_SLOTS ||
-	    (r->flags & ~(HVKM_MEM_NOEXEC | HVKM_MEM_READONLY)))
+	    (r->flags & ~(HVKM_MEM_NOEXEC | HVKM_MEM_READONLY | HVKM_MEM_LOG_DIRTY)))
 		return false;
 	if (memchr_inv(r->reserved, 0, sizeof(r->reserved)))
 		return false;
@@ -90,7 +103,7 @@ static int hvkm_set_memory_region(struct hvkm_partition *p,
 			goto out;
 		}
 	}
-	hvkm_memory_set_slot(p, r.slot, &(struct hvkm_memory_slot){
+	ret = hvkm_memory_set_slot(p, r.slot, &(struct hvkm_memory_slot){
 		.gpa = r.guest_phys_addr,
 		.size = r.size,
 		.uaddr = r.userspace_addr,
@@ -118,6 +131,8 @@ static long hvkm_partition_ioctl(struct file *file, unsigned int cmd,
 		return hvkm_cpuid_set(p, uarg);
 	case HVKM_ASSERT_INTERRUPT:
 		return hvkm_assert_interrupt(p, uarg);
+	case HVKM_GET_DIRTY_LOG:
+		return hvkm_get_dirty_log(p, uarg);
 	case HVKM_GET_PARTITION_PROPERTY:
 		return hvkm_partition_property(p, uarg, false);
 	case HVKM_SET_PARTITION_PROPERTY:

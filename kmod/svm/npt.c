@@ -18,6 +18,8 @@
 #define NPT_LEVELS	4
 #define NPT_ENTRIES	512
 #define NPT_TABLE_FLAGS	(_PAGE_PRESENT | _PAGE_RW | _PAGE_USER)
+/* A software bit of the leaf: the VMM's page may be written (dirty logging maps it read-only). */
+#define NPT_HOST_WRITABLE	_PAGE_SOFTW1
 
 static unsigned int npt_index(u64 gpa, int level)
 {
@@ -91,7 +93,7 @@ static u64 *npt_walk(struct hvkm_npt *npt, u64 gpa, struct hvkm_npt_cache *cache
 
 /* -EEXIST when something is mapped there already (another VP was first). */
 int hvkm_npt_map(struct hvkm_npt *npt, u64 gpa, unsigned long pfn, bool writable,
-		 bool exec, struct hvkm_npt_cache *cache)
+		 bool host_writable, bool exec, struct hvkm_npt_cache *cache)
 {
 	u64 *e = npt_walk(npt, gpa, cache);
 
@@ -100,8 +102,20 @@ int hvkm_npt_map(struct hvkm_npt *npt, u64 gpa, unsigned long pfn, bool writable
 	if (*e & _PAGE_PRESENT)
 		return -EEXIST;
 	*e = ((u64)pfn << PAGE_SHIFT) | _PAGE_PRESENT | _PAGE_USER |
-	     (writable ? _PAGE_RW : 0) | (exec ? 0 : _PAGE_NX);
+	     (writable ? _PAGE_RW : 0) | (host_writable ? NPT_HOST_WRITABLE : 0) |
+	     (exec ? 0 : _PAGE_NX);
 	return 0;
+}
+
+/* Let the guest write a page that dirty logging made read-only. */
+bool hvkm_npt_make_writable(struct hvkm_npt *npt, u64 gpa)
+{
+	u64 *e = npt_walk(npt, gpa, NULL);
+
+	if (!e || !(*e & _PAGE_PRESENT) || !(*e & NPT_HOST_WRITABLE))
+		return false;
+	*e |= _PAGE_RW;
+	return true;
 }
 
 u64 hvkm_npt_lookup(struct hvkm_npt *npt, u64 gpa)
@@ -112,10 +126,10 @@ u64 hvkm_npt_lookup(struct hvkm_npt *npt, u64 gpa)
 }
 
 /*
- * Clear the leaves of [start, end); tables stay until the partition goes.
- * Whether anything was mapped there.
+ * Clear the leaves of [start, end), or with @wp only their write permission;
+ * tables stay until the partition goes.  Whether any leaf changed.
  */
-static bool npt_zap_table(u64 *table, int level, u64 base, u64 start, u64 end)
+static bool npt_zap_table(u64 *table, int level, u64 base, u64 start, u64 end, bool wp)
 {
 	u64 span = 1ULL << (PAGE_SHIFT + 9 * (level - 1));
 	bool zapped = false;
@@ -126,11 +140,14 @@ static bool npt_zap_table(u64 *table, int level, u64 base, u64 start, u64 end)
 
 		if (hi <= start || lo >= end || !(table[i] & _PAGE_PRESENT))
 			continue;
-		if (level == 1) {
+		if (level > 1) {
+			zapped |= npt_zap_table(npt_table(table[i]), level - 1, lo, start, end, wp);
+		} else if (!wp) {
 			table[i] = 0;
 			zapped = true;
-		} else {
-			zapped |= npt_zap_table(npt_table(table[i]), level - 1, lo, start, end);
+		} else if (table[i] & _PAGE_RW) {
+			table[i] &= ~_PAGE_RW;
+			zapped = true;
 		}
 	}
 	return zapped;
@@ -138,5 +155,10 @@ static bool npt_zap_table(u64 *table, int level, u64 base, u64 start, u64 end)
 
 bool hvkm_npt_zap(struct hvkm_npt *npt, u64 start, u64 end)
 {
-	return npt_zap_table(npt->root, NPT_LEVELS, 0, start, end);
+	return npt_zap_table(npt->root, NPT_LEVELS, 0, start, end, false);
+}
+
+bool hvkm_npt_write_protect(struct hvkm_npt *npt, u64 start, u64 end)
+{
+	return npt_zap_table(npt->root, NPT_LEVELS, 0, start, end, true);
 }

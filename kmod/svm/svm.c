@@ -131,6 +131,7 @@ const struct hvkm_vendor_ops hvkm_svm_ops = {
 	.partition_init = hvkm_svm_partition_init,
 	.partition_destroy = hvkm_svm_partition_destroy,
 	.zap_gpa_range = hvkm_svm_zap_gpa_range,
+	.write_protect_gpa_range = hvkm_svm_write_protect_gpa_range,
 	.vp_create = hvkm_svm_vp_create,
 	.vp_free = hvkm_svm_vp_free,
 	.vp_run = hvkm_svm_vp_run,

@@ -35,8 +35,10 @@ void hvkm_npt_destroy(struct hvkm_npt *npt);
 int hvkm_npt_cache_fill(struct hvkm_npt_cache *cache);
 void hvkm_npt_cache_free(struct hvkm_npt_cache *cache);
 int hvkm_npt_map(struct hvkm_npt *npt, u64 gpa, unsigned long pfn, bool writable,
-		 bool exec, struct hvkm_npt_cache *cache);
+		 bool host_writable, bool exec, struct hvkm_npt_cache *cache);
+bool hvkm_npt_make_writable(struct hvkm_npt *npt, u64 gpa);
 bool hvkm_npt_zap(struct hvkm_npt *npt, u64 start, u64 end);
+bool hvkm_npt_write_protect(struct hvkm_npt *npt, u64 start, u64 end);
 /* The leaf for @gpa, or 0 when nothing is mapped there. */
 u64 hvkm_npt_lookup(struct hvkm_npt *npt, u64 gpa);
 
@@ -57,6 +59,7 @@ void hvkm_svm_vp_cleanup(void);
 int hvkm_svm_partition_init(struct hvkm_partition *p);
 void hvkm_svm_partition_destroy(struct hvkm_partition *p);
 bool hvkm_svm_zap_gpa_range(struct hvkm_partition *p, u64 start, u64 end);
+bool hvkm_svm_write_protect_gpa_range(struct hvkm_partition *p, u64 start, u64 end);
 int hvkm_svm_vp_create(struct hvkm_vp *vp);
 void hvkm_svm_vp_free(struct hvkm_vp *vp);
 int hvkm_svm_vp_run(struct hvkm_vp *vp);

@@ -118,6 +118,12 @@ bool hvkm_svm_zap_gpa_range(struct hvkm_partition *p, u64 start, u64 end)
 	return hvkm_npt_zap(to_npt(p), start, end);
 }
 
+bool hvkm_svm_write_protect_gpa_range(struct hvkm_partition *p, u64 start, u64 end)
+{
+	lockdep_assert_held(&p->mmu_lock);
+	return hvkm_npt_write_protect(to_npt(p), start, end);
+}
+
 static void svm_set_intercept(struct vmcb_control_area *c, unsigned int bit)
 {
 	c->intercepts[bit / 32] |= BIT(bit % 32);
@@ -676,17 +682,45 @@ static int svm_get_page(unsigned long uaddr, bool want_write, struct page **page
 	return get_user_pages_fast(uaddr, 1, 0, page) == 1 ? 0 : -EFAULT;
 }
 
+/* Under mmu_lock: note a write to a page of a dirty-logged slot. */
+static void svm_log_dirty(struct hvkm_partition *p, u64 gpa)
+{
+	const struct hvkm_memory_slot *slot = hvkm_slot_find_locked(p, gpa);
+
+	if (slot && slot->dirty)
+		set_bit((gpa - slot->gpa) >> PAGE_SHIFT, slot->dirty);
+}
+
+/* A write to a page dirty logging keeps read-only: log it, let it through. */
+static int svm_npf_dirty_write(struct hvkm_vp *vp, u64 gpa)
+{
+	struct hvkm_partition *p = vp->partition;
+	bool ok;
+
+	spin_lock(&p->mmu_lock);
+	ok = hvkm_npt_make_writable(to_npt(p), gpa);
+	if (ok)
+		svm_log_dirty(p, gpa);
+	spin_unlock(&p->mmu_lock);
+	if (!ok)
+		return svm_exit_unhandled(vp);
+	/* This VP may hold the read-only translation: it starts afresh. */
+	to_svm(vp)->last_cpu = -1;
+	return HVKM_RESUME;
+}
+
 /*
  * Guest RAM is mapped on first touch; writes to a read-only region and any
- * access outside guest RAM are MMIO.
+ * access outside guest RAM are MMIO.  In a dirty-logged slot pages are
+ * mapped read-only until written, and each first write is logged.
  */
 static int svm_exit_npf(struct hvkm_vp *vp)
 {
 	struct vmcb_control_area *c = &to_svm(vp)->vmcb->control;
 	struct hvkm_partition *p = vp->partition;
 	u64 gpa = c->exit_info_2, err = c->exit_info_1;
+	bool exec = false, readonly = false, logged = false, writable, write;
 	const struct hvkm_memory_slot *slot;
-	bool exec = false, readonly = false, writable;
 	struct hvkm_npt_cache cache = {};
 	unsigned long uaddr = 0, seq;
 	struct page *page;
@@ -697,24 +731,27 @@ static int svm_exit_npf(struct hvkm_vp *vp)
 	/* The count is read before the lookup: an invalidation after it makes the map retry. */
 	smp_rmb();
 
+	write = err & X86_PF_WRITE;
 	mutex_lock(&p->lock);
 	slot = hvkm_slot_find(p, gpa);
 	if (slot) {
 		uaddr = slot->uaddr + ((gpa & PAGE_MASK) - slot->gpa);
 		exec = !(slot->flags & HVKM_MEM_NOEXEC);
 		readonly = slot->flags & HVKM_MEM_READONLY;
+		logged = slot->flags & HVKM_MEM_LOG_DIRTY;
 	}
 	mutex_unlock(&p->lock);
-	if (!slot || (readonly && (err & X86_PF_WRITE)))
+	if (!slot || (readonly && write))
 		return svm_exit_mmio(vp, gpa);
 
 	spin_lock(&p->mmu_lock);
 	leaf = hvkm_npt_lookup(to_npt(p), gpa);
 	spin_unlock(&p->mmu_lock);
 	if (leaf & _PAGE_PRESENT) {
+		if (write && !(leaf & _PAGE_RW) && logged)
+			return svm_npf_dirty_write(vp, gpa);
 		/* Mapped meanwhile by another VP, or a permission fault. */
-		if (((err & X86_PF_INSTR) && (leaf & _PAGE_NX)) ||
-		    ((err & X86_PF_WRITE) && !(leaf & _PAGE_RW)))
+		if (((err & X86_PF_INSTR) && (leaf & _PAGE_NX)) || (write && !(leaf & _PAGE_RW)))
 			return svm_exit_unhandled(vp);
 		return HVKM_RESUME;
 	}
@@ -724,11 +761,15 @@ static int svm_exit_npf(struct hvkm_vp *vp)
 	ret = hvkm_npt_cache_fill(&cache);
 	if (!ret) {
 		spin_lock(&p->mmu_lock);
-		if (p->mmu_invalidate_in_progress || p->mmu_invalidate_seq != seq)
+		if (p->mmu_invalidate_in_progress || p->mmu_invalidate_seq != seq) {
 			ret = -EAGAIN;	/* the VMM's mapping changed: fault again */
-		else
-			ret = hvkm_npt_map(to_npt(p), gpa, page_to_pfn(page), writable,
-					   exec, &cache);
+		} else {
+			ret = hvkm_npt_map(to_npt(p), gpa, page_to_pfn(page),
+					   writable && !readonly && (!logged || write),
+					   writable && !readonly, exec, &cache);
+			if (!ret && logged && write)
+				svm_log_dirty(p, gpa);
+		}
 		spin_unlock(&p->mmu_lock);
 	}
 	/* The guest may write the page from now on without the host seeing it. */

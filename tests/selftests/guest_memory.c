@@ -164,6 +164,72 @@ static int slots_change_while_vps_exist(void)
 	return KSFT_PASS;
 }
 
+#define LOG_GPA		0x30000000ULL	/* 768 MiB: a dirty-logged slot of 64 pages */
+#define LOG_PAGES	64
+
+static void guest_writes_pages(uint64_t arg)
+{
+	(void)arg;
+	/* Read all (not dirty), then write pages 1, 5 and 63. */
+	for (unsigned int i = 0; i < LOG_PAGES; i++)
+		GUEST_ASSERT_EQ(*(volatile uint64_t *)(LOG_GPA + i * 4096), i);
+	*(volatile uint64_t *)(LOG_GPA + 1 * 4096) = 0x100;
+	*(volatile uint64_t *)(LOG_GPA + 5 * 4096 + 8) = 0x500;
+	*(volatile uint64_t *)(LOG_GPA + 63 * 4096) = 0x6300;
+	GUEST_SYNC(1);
+	/* Again after the log was read: only these count now. */
+	*(volatile uint64_t *)(LOG_GPA + 5 * 4096) = 0x501;
+	*(volatile uint64_t *)(LOG_GPA + 7 * 4096) = 0x700;
+	GUEST_SYNC(2);
+	GUEST_DONE();
+}
+
+static int get_log(uint32_t slot, uint64_t *bitmap)
+{
+	struct hvkm_dirty_log l = { .slot = slot, .bitmap = (uintptr_t)bitmap };
+
+	return ioctl(vm.fd, HVKM_GET_DIRTY_LOG, &l) ? -errno : 0;
+}
+
+static int dirty_log(void)
+{
+	struct hvkm_memory_region r = {
+		.slot = 1, .flags = HVKM_MEM_LOG_DIRTY, .guest_phys_addr = LOG_GPA,
+		.size = LOG_PAGES * 4096,
+	};
+	uint64_t bitmap;
+	uint8_t *mem;
+	unsigned int i;
+	int ret = start(guest_writes_pages);
+
+	KSFT_CHECK(ret == 0, "setup: %d", ret);
+	mem = mmap(NULL, LOG_PAGES * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+		   -1, 0);
+	KSFT_CHECK(mem != MAP_FAILED, "mmap");
+	for (i = 0; i < LOG_PAGES; i++)
+		*(uint64_t *)(mem + i * 4096) = i;
+	r.userspace_addr = (uintptr_t)mem;
+	KSFT_CHECK(ioctl(vm.fd, HVKM_SET_MEMORY_REGION, &r) == 0, "slot: errno %d", errno);
+	KSFT_CHECK(get_log(0, &bitmap) == -ENOENT, "slot 0 has no log");
+	KSFT_CHECK(get_log(32, &bitmap) == -EINVAL, "slot 32");
+
+	KSFT_CHECK(expect(UCALL_SYNC) == KSFT_PASS, "first writes");
+	KSFT_CHECK(get_log(1, &bitmap) == 0, "log");
+	KSFT_CHECK(bitmap == ((1ULL << 1) | (1ULL << 5) | (1ULL << 63)), "dirty %#llx",
+		   (unsigned long long)bitmap);
+	KSFT_CHECK(*(uint64_t *)(mem + 5 * 4096 + 8) == 0x500, "write not in memory");
+
+	KSFT_CHECK(expect(UCALL_SYNC) == KSFT_PASS, "second writes");
+	KSFT_CHECK(get_log(1, &bitmap) == 0 && bitmap == ((1ULL << 5) | (1ULL << 7)),
+		   "dirty again %#llx", (unsigned long long)bitmap);
+	KSFT_CHECK(get_log(1, &bitmap) == 0 && bitmap == 0, "log not cleared %#llx",
+		   (unsigned long long)bitmap);
+	KSFT_CHECK(expect(UCALL_DONE) == KSFT_PASS, "done");
+	stop();
+	munmap(mem, LOG_PAGES * 4096);
+	return KSFT_PASS;
+}
+
 #define TIB		(1ULL << 40)
 #define GIB		(1ULL << 30)
 
@@ -212,6 +278,7 @@ static const struct ksft_case cases[] = {
 	KSFT_CASE(madvise_dontneed_is_seen),
 	KSFT_CASE(munmap_is_seen),
 	KSFT_CASE(slots_change_while_vps_exist),
+	KSFT_CASE(dirty_log),
 	KSFT_CASE(sparse_region_up_to_1tib),
 };
 

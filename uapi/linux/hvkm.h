@@ -66,6 +66,19 @@ struct hvkm_create_partition {
 #define HVKM_CREATE_VP		_IOW(HVKMIO, 0x11, struct hvkm_create_vp)
 #define HVKM_SET_CPUID		_IOW(HVKMIO, 0x12, struct hvkm_cpuid)
 /*
+ * HVKM_GET_DIRTY_LOG: the pages of a HVKM_MEM_LOG_DIRTY slot the guest wrote
+ * since the slot was set or the last call, one bit per page (bit n: page n of
+ * the slot), into @bitmap; the log starts again empty.
+ */
+#define HVKM_GET_DIRTY_LOG	_IOW(HVKMIO, 0x16, struct hvkm_dirty_log)
+
+struct hvkm_dirty_log {
+	__u32 slot;
+	__u32 reserved;
+	__u64 bitmap;		/* user pointer: (size / 4096 + 63) / 64 __u64 words */
+};
+
+/*
  * HVKM_ASSERT_INTERRUPT: HvCallAssertVirtualInterrupt for the VMM.  Until the
  * in-kernel local APIC lands, a fixed or lowest-priority interrupt goes
  * straight to the VP with that APIC id (physical destination mode) and is
@@ -126,6 +139,8 @@ struct hvkm_assert_interrupt {
 #define HVKM_MEM_NOEXEC		0x1u
 /* Guest writes to the region exit to the VMM as MMIO writes (ROM, flash). */
 #define HVKM_MEM_READONLY	0x2u
+/* Record which pages the guest writes (HVKM_GET_DIRTY_LOG). */
+#define HVKM_MEM_LOG_DIRTY	0x4u
 
 struct hvkm_memory_region {
 	__u32 slot;
