@@ -1,0 +1,174 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Every ioctl fed bad arguments, table-driven: each row names the fd, the
+ * command, a way to spoil the argument and the errno that must come back.
+ * Afterwards the partition and its VP still work.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <string.h>
+#include <sys/ioctl.h>
+
+#include "lib/hvkm_vm.h"
+#include "lib/ksft.h"
+
+enum target { DEV, PARTITION, VP };
+
+/* One argument buffer, big enough for every struct; rows fill it. */
+static union {
+	struct hvkm_create_partition cp;
+	struct hvkm_memory_region mr;
+	struct hvkm_create_vp cv;
+	struct hvkm_cpuid cpuid;
+	struct hvkm_assert_interrupt ai;
+	struct hvkm_partition_property pp;
+	struct hvkm_dirty_log dl;
+	struct hvkm_registers regs;
+	struct hvkm_xsave xs;
+	struct hvkm_translate_gva tg;
+	struct hvkm_test_vmrun_loop loop;
+	uint8_t bytes[256];
+} arg;
+
+static struct hvkm_register_assoc reg;
+
+struct row {
+	const char *what;
+	enum target target;
+	unsigned long cmd;
+	void (*fill)(void);	/* NULL: a zeroed argument */
+	unsigned long raw;	/* used instead of &arg when nonzero */
+	int err;
+};
+
+static void cp_flags(void) { arg.cp.max_vps = 1; arg.cp.flags = 2; }
+static void cp_reserved(void) { arg.cp.max_vps = 1; arg.cp.reserved0 = 1; }
+static void mr_slot(void) { arg.mr.slot = 99; }
+static void mr_flags(void) { arg.mr.flags = 0x80; }
+static void mr_reserved(void) { arg.mr.reserved[3] = 1; }
+static void mr_unaligned(void) { arg.mr.size = 100; arg.mr.userspace_addr = 0x10000; }
+static void cv_index(void) { arg.cv.vp_index = 1000; }
+static void cv_flags(void) { arg.cv.flags = 1; }
+static void cv_reserved(void) { arg.cv.reserved[0] = 1; }
+static void cpuid_reserved(void) { arg.cpuid.reserved = 1; }
+static void cpuid_big(void) { arg.cpuid.nent = 1000; }
+static void cpuid_ptr(void) { arg.cpuid.nent = 1; arg.cpuid.entries = 8; }
+static void ai_type(void) { arg.ai.control = 2; arg.ai.vector = 0x30; }
+static void ai_vector(void) { arg.ai.vector = 3; }
+static void ai_dest(void) { arg.ai.vector = 0x30; arg.ai.dest_addr = 77; }
+static void pp_code(void) { arg.pp.code = 0xdead; }
+static void pp_ro(void) { arg.pp.code = HV_PARTITION_PROPERTY_PROCESSOR_VENDOR; }
+static void dl_slot(void) { arg.dl.slot = 40; }
+static void dl_none(void) { arg.dl.slot = 5; }
+static void regs_zero(void) { arg.regs.count = 0; arg.regs.regs = (uintptr_t)&reg; }
+static void regs_big(void) { arg.regs.count = 1000; arg.regs.regs = (uintptr_t)&reg; }
+static void regs_ptr(void) { arg.regs.count = 1; arg.regs.regs = 8; }
+static void regs_name(void) { arg.regs.count = 1; arg.regs.regs = (uintptr_t)&reg; reg.name = 7; }
+static void xs_size(void) { arg.xs.size = 1; }
+static void xs_reserved(void) { arg.xs.reserved = 1; }
+static void tg_flags(void) { arg.tg.control_flags = 0x10; }
+static void loop_hooks(void) { arg.loop.iterations = 1; }
+
+static const struct row rows[] = {
+	{ "api version with argument", DEV, HVKM_GET_API_VERSION, NULL, 1, EINVAL },
+	{ "unknown /dev ioctl", DEV, _IO(HVKMIO, 0x50), NULL, 0, ENOTTY },
+	{ "create partition: bad pointer", DEV, HVKM_CREATE_PARTITION, NULL, 8, EFAULT },
+	{ "create partition: no VPs", DEV, HVKM_CREATE_PARTITION, NULL, 0, EINVAL },
+	{ "create partition: flags", DEV, HVKM_CREATE_PARTITION, cp_flags, 0, EINVAL },
+	{ "create partition: reserved", DEV, HVKM_CREATE_PARTITION, cp_reserved, 0, EINVAL },
+	{ "unknown partition ioctl", PARTITION, _IO(HVKMIO, 0x1f), NULL, 0, ENOTTY },
+	{ "VP ioctl on a partition", PARTITION, HVKM_RUN_VP, NULL, 0, ENOTTY },
+	{ "memory region: bad pointer", PARTITION, HVKM_SET_MEMORY_REGION, NULL, 8, EFAULT },
+	{ "memory region: slot", PARTITION, HVKM_SET_MEMORY_REGION, mr_slot, 0, EINVAL },
+	{ "memory region: flags", PARTITION, HVKM_SET_MEMORY_REGION, mr_flags, 0, EINVAL },
+	{ "memory region: reserved", PARTITION, HVKM_SET_MEMORY_REGION, mr_reserved, 0, EINVAL },
+	{ "memory region: unaligned", PARTITION, HVKM_SET_MEMORY_REGION, mr_unaligned, 0, EINVAL },
+	{ "create VP: bad pointer", PARTITION, HVKM_CREATE_VP, NULL, 8, EFAULT },
+	{ "create VP: index", PARTITION, HVKM_CREATE_VP, cv_index, 0, EINVAL },
+	{ "create VP: flags", PARTITION, HVKM_CREATE_VP, cv_flags, 0, EINVAL },
+	{ "create VP: reserved", PARTITION, HVKM_CREATE_VP, cv_reserved, 0, EINVAL },
+	{ "create VP: exists", PARTITION, HVKM_CREATE_VP, NULL, 0, EEXIST },
+	{ "cpuid: reserved", PARTITION, HVKM_SET_CPUID, cpuid_reserved, 0, EINVAL },
+	{ "cpuid: too many", PARTITION, HVKM_SET_CPUID, cpuid_big, 0, E2BIG },
+	{ "cpuid: bad entries", PARTITION, HVKM_SET_CPUID, cpuid_ptr, 0, EFAULT },
+	{ "assert: type", PARTITION, HVKM_ASSERT_INTERRUPT, ai_type, 0, EINVAL },
+	{ "assert: vector", PARTITION, HVKM_ASSERT_INTERRUPT, ai_vector, 0, EINVAL },
+	{ "assert: destination", PARTITION, HVKM_ASSERT_INTERRUPT, ai_dest, 0, ENOENT },
+	{ "property: code", PARTITION, HVKM_GET_PARTITION_PROPERTY, pp_code, 0, EINVAL },
+	{ "property: read-only", PARTITION, HVKM_SET_PARTITION_PROPERTY, pp_ro, 0, EPERM },
+	{ "dirty log: slot", PARTITION, HVKM_GET_DIRTY_LOG, dl_slot, 0, EINVAL },
+	{ "dirty log: no log", PARTITION, HVKM_GET_DIRTY_LOG, dl_none, 0, ENOENT },
+	{ "unknown VP ioctl", VP, _IO(HVKMIO, 0x2f), NULL, 0, ENOTTY },
+	{ "partition ioctl on a VP", VP, HVKM_CREATE_VP, NULL, 0, ENOTTY },
+	{ "run with argument", VP, HVKM_RUN_VP, NULL, 1, EINVAL },
+	{ "registers: bad pointer", VP, HVKM_GET_REGISTERS, NULL, 8, EFAULT },
+	{ "registers: none", VP, HVKM_SET_REGISTERS, regs_zero, 0, EINVAL },
+	{ "registers: too many", VP, HVKM_GET_REGISTERS, regs_big, 0, E2BIG },
+	{ "registers: bad array", VP, HVKM_GET_REGISTERS, regs_ptr, 0, EFAULT },
+	{ "registers: unknown name", VP, HVKM_SET_REGISTERS, regs_name, 0, EINVAL },
+	{ "stats: bad pointer", VP, HVKM_GET_VP_STATS, NULL, 8, EFAULT },
+	{ "xsave: size", VP, HVKM_GET_XSAVE, xs_size, 0, E2BIG },
+	{ "xsave: reserved", VP, HVKM_SET_XSAVE, xs_reserved, 0, EINVAL },
+	{ "translate: flags", VP, HVKM_TRANSLATE_GVA, tg_flags, 0, EINVAL },
+	{ "test hook without test_hooks", VP, HVKM_TEST_VMRUN_LOOP, loop_hooks, 0, EPERM },
+};
+
+static struct hvkm_vm vm;
+static struct hvkm_vcpu vcpu;
+
+static int setup(void)
+{
+	int ret = vm_create(&vm, 0x20000, 2);
+
+	if (!ret)
+		ret = vcpu_create(&vm, &vcpu, 0);
+	if (!ret)
+		ret = vcpu_set_real_mode(&vcpu, 0x100);
+	return ret;
+}
+
+static int every_bad_argument_refused(void)
+{
+	unsigned int i, bad = 0;
+	int fd, ret;
+
+	for (i = 0; i < KSFT_NR(rows); i++) {
+		const struct row *r = &rows[i];
+
+		memset(&arg, 0, sizeof(arg));
+		memset(&reg, 0, sizeof(reg));
+		if (r->fill)
+			r->fill();
+		fd = r->target == DEV ? vm.dev_fd : r->target == PARTITION ? vm.fd : vcpu.fd;
+		ret = ioctl(fd, r->cmd, r->raw ? (void *)r->raw : (void *)&arg);
+		if (ret != -1 || errno != r->err) {
+			ksft_print_msg("%s: got %d errno %d (%s), wanted %s", r->what, ret, errno,
+				       strerror(errno), strerror(r->err));
+			bad++;
+		}
+	}
+	KSFT_CHECK(bad == 0, "%u of %u rows wrong", bad, (unsigned int)KSFT_NR(rows));
+	return KSFT_PASS;
+}
+
+/* After all that, the VP still runs: "out 0x42, al" from guest RAM. */
+static int partition_still_works(void)
+{
+	vm.mem[0x1000] = 0xe6;
+	vm.mem[0x1001] = 0x42;
+	KSFT_CHECK(vcpu_run(&vcpu) == 0 && vcpu.run->exit_reason == HVKM_EXIT_IO &&
+		   vcpu.run->io.port == 0x42, "exit %u", vcpu.run->exit_reason);
+	vcpu_destroy(&vcpu);
+	vm_destroy(&vm);
+	return KSFT_PASS;
+}
+
+static const struct ksft_case cases[] = {
+	KSFT_CASE(every_bad_argument_refused),
+	KSFT_CASE(partition_still_works),
+};
+
+int main(void)
+{
+	return ksft_run(cases, KSFT_NR(cases), setup);
+}
