@@ -8,12 +8,49 @@
  * invalidation sees the counters move and retries.
  */
 #include <linux/mmu_notifier.h>
+#include <linux/pgtable.h>
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <linux/smp.h>
 #include <linux/uaccess.h>
 
 #include "hvkm.h"
+
+/*
+ * Whether the VMM maps @hva with a 2 MiB (or 1 GiB) page: a THP or hugetlbfs.
+ * A lockless walk of its page tables, as GUP-fast does: with interrupts off
+ * no table can be freed under it.  A split racing with this is caught by the
+ * invalidation sequence the caller checks before it maps.
+ */
+bool hvkm_host_maps_2m(struct mm_struct *mm, unsigned long hva)
+{
+	unsigned long flags;
+	bool ret = false;
+	pgd_t pgd;
+	p4d_t p4d;
+	pud_t pud;
+	pmd_t pmd;
+
+	local_irq_save(flags);
+	pgd = READ_ONCE(*pgd_offset(mm, hva));
+	if (!pgd_present(pgd))
+		goto out;
+	p4d = READ_ONCE(*p4d_offset(&pgd, hva));
+	if (!p4d_present(p4d))
+		goto out;
+	pud = READ_ONCE(*pud_offset(&p4d, hva));
+	if (!pud_present(pud))
+		goto out;
+	if (pud_leaf(pud)) {
+		ret = true;
+		goto out;
+	}
+	pmd = READ_ONCE(*pmd_offset(&pud, hva));
+	ret = pmd_present(pmd) && pmd_leaf(pmd);
+out:
+	local_irq_restore(flags);
+	return ret;
+}
 
 static void hvkm_tlb_kick(void *unused)
 {

@@ -37,12 +37,18 @@ int hvkm_npt_init(struct hvkm_npt *npt)
 	return npt->root ? 0 : -ENOMEM;
 }
 
+/* A present entry that points to a table, not a (2 MiB) page. */
+static bool npt_is_table(u64 e, int level)
+{
+	return level > 1 && (e & _PAGE_PRESENT) && !(e & _PAGE_PSE);
+}
+
 static void npt_free_table(u64 *table, int level)
 {
 	unsigned int i;
 
 	for (i = 0; level > 1 && i < NPT_ENTRIES; i++)
-		if (table[i] & _PAGE_PRESENT)
+		if (npt_is_table(table[i], level))
 			npt_free_table(npt_table(table[i]), level - 1);
 	free_page((unsigned long)table);
 }
@@ -72,13 +78,18 @@ void hvkm_npt_cache_free(struct hvkm_npt_cache *cache)
 		free_page((unsigned long)cache->pages[--cache->nr]);
 }
 
-/* The level-1 entry for @gpa, taking tables from @cache on the way if given. */
-static u64 *npt_walk(struct hvkm_npt *npt, u64 gpa, struct hvkm_npt_cache *cache)
+/*
+ * The entry for @gpa at @target (1: a 4 KiB leaf, 2: a 2 MiB one), taking
+ * tables from @cache on the way if given.  A 2 MiB leaf found above the
+ * target is returned instead: it maps @gpa already.
+ */
+static u64 *npt_walk_to(struct hvkm_npt *npt, u64 gpa, int target,
+			struct hvkm_npt_cache *cache)
 {
 	u64 *table = npt->root;
 	int level;
 
-	for (level = NPT_LEVELS; level > 1; level--) {
+	for (level = NPT_LEVELS; level > target; level--) {
 		u64 *e = &table[npt_index(gpa, level)];
 
 		if (!(*e & _PAGE_PRESENT)) {
@@ -86,9 +97,16 @@ static u64 *npt_walk(struct hvkm_npt *npt, u64 gpa, struct hvkm_npt_cache *cache
 				return NULL;
 			*e = __pa(cache->pages[--cache->nr]) | NPT_TABLE_FLAGS;
 		}
+		if (*e & _PAGE_PSE)
+			return e;
 		table = npt_table(*e);
 	}
-	return &table[npt_index(gpa, 1)];
+	return &table[npt_index(gpa, target)];
+}
+
+static u64 *npt_walk(struct hvkm_npt *npt, u64 gpa, struct hvkm_npt_cache *cache)
+{
+	return npt_walk_to(npt, gpa, 1, cache);
 }
 
 /* -EEXIST when something is mapped there already (another VP was first). */
@@ -104,6 +122,24 @@ int hvkm_npt_map(struct hvkm_npt *npt, u64 gpa, unsigned long pfn, bool writable
 	*e = ((u64)pfn << PAGE_SHIFT) | _PAGE_PRESENT | _PAGE_USER |
 	     (writable ? _PAGE_RW : 0) | (host_writable ? NPT_HOST_WRITABLE : 0) |
 	     (exec ? 0 : _PAGE_NX);
+	return 0;
+}
+
+/*
+ * Map 2 MiB at @gpa (aligned) to the 512 pages from @pfn (aligned).  -EEXIST
+ * when anything is mapped in that range already: 4 KiB mappings stay.
+ */
+int hvkm_npt_map_2m(struct hvkm_npt *npt, u64 gpa, unsigned long pfn, bool writable,
+		    bool exec, struct hvkm_npt_cache *cache)
+{
+	u64 *e = npt_walk_to(npt, gpa, 2, cache);
+
+	if (!e)
+		return -ENOMEM;
+	if (*e & _PAGE_PRESENT)
+		return -EEXIST;
+	*e = ((u64)pfn << PAGE_SHIFT) | _PAGE_PRESENT | _PAGE_USER | _PAGE_PSE |
+	     (writable ? _PAGE_RW | NPT_HOST_WRITABLE : 0) | (exec ? 0 : _PAGE_NX);
 	return 0;
 }
 
@@ -140,7 +176,7 @@ static bool npt_zap_table(u64 *table, int level, u64 base, u64 start, u64 end, b
 
 		if (hi <= start || lo >= end || !(table[i] & _PAGE_PRESENT))
 			continue;
-		if (level > 1) {
+		if (npt_is_table(table[i], level)) {
 			zapped |= npt_zap_table(npt_table(table[i]), level - 1, lo, start, end, wp);
 		} else if (!wp) {
 			table[i] = 0;

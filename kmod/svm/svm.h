@@ -36,6 +36,8 @@ int hvkm_npt_cache_fill(struct hvkm_npt_cache *cache);
 void hvkm_npt_cache_free(struct hvkm_npt_cache *cache);
 int hvkm_npt_map(struct hvkm_npt *npt, u64 gpa, unsigned long pfn, bool writable,
 		 bool host_writable, bool exec, struct hvkm_npt_cache *cache);
+int hvkm_npt_map_2m(struct hvkm_npt *npt, u64 gpa, unsigned long pfn, bool writable,
+		    bool exec, struct hvkm_npt_cache *cache);
 bool hvkm_npt_make_writable(struct hvkm_npt *npt, u64 gpa);
 bool hvkm_npt_zap(struct hvkm_npt *npt, u64 start, u64 end);
 bool hvkm_npt_write_protect(struct hvkm_npt *npt, u64 start, u64 end);

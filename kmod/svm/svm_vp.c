@@ -719,7 +719,7 @@ static int svm_exit_npf(struct hvkm_vp *vp)
 	struct vmcb_control_area *c = &to_svm(vp)->vmcb->control;
 	struct hvkm_partition *p = vp->partition;
 	u64 gpa = c->exit_info_2, err = c->exit_info_1;
-	bool exec = false, readonly = false, logged = false, writable, write;
+	bool exec = false, readonly = false, logged = false, huge = false, writable, write;
 	const struct hvkm_memory_slot *slot;
 	struct hvkm_npt_cache cache = {};
 	unsigned long uaddr = 0, seq;
@@ -739,6 +739,10 @@ static int svm_exit_npf(struct hvkm_vp *vp)
 		exec = !(slot->flags & HVKM_MEM_NOEXEC);
 		readonly = slot->flags & HVKM_MEM_READONLY;
 		logged = slot->flags & HVKM_MEM_LOG_DIRTY;
+		/* A 2 MiB page fits if the whole of it is in the slot, aligned alike. */
+		huge = !logged && !((gpa ^ uaddr) & (HPAGE_SIZE - 1)) &&
+		       (gpa & HPAGE_MASK) >= slot->gpa &&
+		       (gpa & HPAGE_MASK) + HPAGE_SIZE <= slot->gpa + slot->size;
 	}
 	mutex_unlock(&p->lock);
 	if (!slot || (readonly && write))
@@ -758,11 +762,22 @@ static int svm_exit_npf(struct hvkm_vp *vp)
 
 	if (svm_get_page(uaddr, !readonly, &page, &writable))
 		return svm_exit_unhandled(vp);
+	/* Backed by a huge page of the VMM: map all of it at once. */
+	huge = huge && hvkm_host_maps_2m(current->mm, uaddr);
 	ret = hvkm_npt_cache_fill(&cache);
 	if (!ret) {
 		spin_lock(&p->mmu_lock);
 		if (p->mmu_invalidate_in_progress || p->mmu_invalidate_seq != seq) {
 			ret = -EAGAIN;	/* the VMM's mapping changed: fault again */
+		} else if (huge) {
+			ret = hvkm_npt_map_2m(to_npt(p), gpa & HPAGE_MASK,
+					      page_to_pfn(page) - ((uaddr >> PAGE_SHIFT) &
+								   (PTRS_PER_PMD - 1)),
+					      writable && !readonly, exec, &cache);
+			if (ret == -EEXIST)	/* 4 KiB mappings there already */
+				ret = hvkm_npt_map(to_npt(p), gpa, page_to_pfn(page),
+						   writable && !readonly, writable && !readonly,
+						   exec, &cache);
 		} else {
 			ret = hvkm_npt_map(to_npt(p), gpa, page_to_pfn(page),
 					   writable && !readonly && (!logged || write),

@@ -6,9 +6,12 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include "lib/guest.h"
 #include "lib/ksft.h"
@@ -230,6 +233,81 @@ static int dirty_log(void)
 	return KSFT_PASS;
 }
 
+#define THP_GPA		0x20000000ULL	/* 512 MiB: a 2 MiB-aligned slot on a THP */
+#define MIB2		(2ULL << 20)
+
+static void guest_touches_2m(uint64_t arg)
+{
+	(void)arg;
+	GUEST_SYNC(0);
+	for (uint64_t off = 0; off < MIB2; off += 4096)
+		*(volatile uint64_t *)(THP_GPA + off) = off;
+	GUEST_SYNC(1);
+	GUEST_DONE();
+}
+
+static uint64_t npf_exits(void)
+{
+	struct hvkm_vp_stats st;
+
+	return ioctl(vcpu.fd, HVKM_GET_VP_STATS, &st) ? ~0ULL : st.exits[HVKM_STAT_EXIT_NPF];
+}
+
+/* Kilobytes of the mapping at @addr that the kernel backs with huge pages. */
+static long anon_huge_kb(void *addr)
+{
+	char line[256];
+	long kb = -1;
+	bool in = false;
+	FILE *f = fopen("/proc/self/smaps", "re");
+	unsigned long lo, hi;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%lx-%lx ", &lo, &hi) == 2)
+			in = (uintptr_t)addr >= lo && (uintptr_t)addr < hi;
+		else if (in && sscanf(line, "AnonHugePages: %ld kB", &kb) == 1)
+			break;
+	}
+	fclose(f);
+	return kb;
+}
+
+/* THP-backed guest RAM is mapped 2 MiB at a time: 512 pages, one fault. */
+static int thp_backed_2mib_mappings(void)
+{
+	uint8_t *area, *thp;
+	uint64_t before, after;
+	int ret;
+
+	KSFT_SKIP_IF(access("/sys/kernel/mm/transparent_hugepage/enabled", F_OK),
+		     "kernel without transparent huge pages");
+	area = mmap(NULL, 2 * MIB2, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	KSFT_CHECK(area != MAP_FAILED, "mmap");
+	thp = (uint8_t *)(((uintptr_t)area + MIB2 - 1) & ~(MIB2 - 1));
+	KSFT_CHECK(madvise(thp, MIB2, MADV_HUGEPAGE) == 0, "madvise: errno %d", errno);
+	thp[0] = 1;	/* the first touch allocates the huge page */
+	if (anon_huge_kb(thp) < 2048) {
+		munmap(area, 2 * MIB2);
+		KSFT_SKIP_IF(true, "the kernel had no huge page to give");
+	}
+	ret = start(guest_touches_2m);
+	KSFT_CHECK(ret == 0, "setup: %d", ret);
+	KSFT_CHECK(set_slot(1, THP_GPA, MIB2, thp) == 0, "slot");
+	KSFT_CHECK(expect(UCALL_SYNC) == KSFT_PASS, "start");
+	before = npf_exits();
+	KSFT_CHECK(expect(UCALL_SYNC) == KSFT_PASS, "touched");
+	after = npf_exits();
+	KSFT_CHECK(after - before <= 2, "%llu nested page faults for 512 pages",
+		   (unsigned long long)(after - before));
+	KSFT_CHECK(*(uint64_t *)(thp + MIB2 - 4096) == MIB2 - 4096, "guest writes not in memory");
+	KSFT_CHECK(expect(UCALL_DONE) == KSFT_PASS, "done");
+	stop();
+	munmap(area, 2 * MIB2);
+	return KSFT_PASS;
+}
+
 #define TIB		(1ULL << 40)
 #define GIB		(1ULL << 30)
 
@@ -279,6 +357,7 @@ static const struct ksft_case cases[] = {
 	KSFT_CASE(munmap_is_seen),
 	KSFT_CASE(slots_change_while_vps_exist),
 	KSFT_CASE(dirty_log),
+	KSFT_CASE(thp_backed_2mib_mappings),
 	KSFT_CASE(sparse_region_up_to_1tib),
 };
 
