@@ -45,6 +45,9 @@ struct hvkm_partition {
 	struct hvkm_vp **vps;
 	struct hvkm_cpuid_entry *cpuid;
 	u32 cpuid_nent;
+	/* MSRs whose accesses exit to the VMM (HVKM_SET_MSR_EXITS). */
+	u32 *msr_exits;
+	u32 nr_msr_exits;
 	/* TLFS HV_PARTITION_PRIVILEGE_MASK, set by the VMM before VPs exist. */
 	u64 privileges;
 	/*
@@ -253,6 +256,8 @@ int hvkm_store_guest(struct hvkm_partition *p, const struct hvkm_paging *pg,
 void hvkm_msrs_reset(struct hvkm_vp *vp);
 int hvkm_msr_get(struct hvkm_vp *vp, u32 msr, u64 *data);
 int hvkm_msr_set(struct hvkm_vp *vp, u32 msr, u64 data);
+int hvkm_msr_exits_set(struct hvkm_partition *p, const struct hvkm_msr_exits __user *arg);
+bool hvkm_msr_exits_to_vmm(struct hvkm_partition *p, u32 msr);
 
 /* cpuid.c */
 int hvkm_cpuid_set(struct hvkm_partition *p, const struct hvkm_cpuid __user *arg);

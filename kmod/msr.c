@@ -8,6 +8,9 @@
 #include <asm/msr-index.h>
 #include <linux/bits.h>
 #include <linux/errno.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
 
 #include "hvkm.h"
 
@@ -154,4 +157,40 @@ int hvkm_msr_set(struct hvkm_vp *vp, u32 msr, u64 data)
 	default:
 		return -EINVAL;
 	}
+}
+
+int hvkm_msr_exits_set(struct hvkm_partition *p, const struct hvkm_msr_exits __user *arg)
+{
+	struct hvkm_msr_exits req;
+	u32 *list = NULL;
+
+	if (copy_from_user(&req, arg, sizeof(req)))
+		return -EFAULT;
+	if (req.reserved)
+		return -EINVAL;
+	if (req.nmsrs > HVKM_MAX_MSR_EXITS)
+		return -E2BIG;
+	if (req.nmsrs) {
+		list = memdup_user(u64_to_user_ptr(req.msrs), array_size(req.nmsrs, sizeof(u32)));
+		if (IS_ERR(list))
+			return PTR_ERR(list);
+	}
+	mutex_lock(&p->lock);
+	kfree(p->msr_exits);
+	p->msr_exits = list;
+	p->nr_msr_exits = req.nmsrs;
+	mutex_unlock(&p->lock);
+	return 0;
+}
+
+bool hvkm_msr_exits_to_vmm(struct hvkm_partition *p, u32 msr)
+{
+	bool found = false;
+	u32 i;
+
+	mutex_lock(&p->lock);
+	for (i = 0; i < p->nr_msr_exits && !found; i++)
+		found = p->msr_exits[i] == msr;
+	mutex_unlock(&p->lock);
+	return found;
 }

@@ -27,6 +27,7 @@ static void hvkm_partition_free(struct kref *kref)
 	hvkm_memory_free_slots(p);
 	mmdrop(p->mm);
 	kfree(p->cpuid);
+	kfree(p->msr_exits);
 	kfree(p->vps);
 	kfree(p);
 }
@@ -131,6 +132,8 @@ static long hvkm_partition_ioctl(struct file *file, unsigned int cmd,
 		return hvkm_cpuid_set(p, uarg);
 	case HVKM_ASSERT_INTERRUPT:
 		return hvkm_assert_interrupt(p, uarg);
+	case HVKM_SET_MSR_EXITS:
+		return hvkm_msr_exits_set(p, uarg);
 	case HVKM_GET_DIRTY_LOG:
 		return hvkm_get_dirty_log(p, uarg);
 	case HVKM_GET_PARTITION_PROPERTY:

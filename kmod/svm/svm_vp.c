@@ -51,6 +51,9 @@ struct hvkm_svm_vp {
 	bool mmio_load_pending;
 	struct hvkm_insn mmio_insn;
 	u64 mmio_next_rip;
+	/* An MSR access the VMM answers before the next entry. */
+	bool msr_pending;
+	bool msr_pending_write;
 	/* An INS whose data userspace supplies before the next entry. */
 	bool ins_pending;
 	u64 ins_gva;
@@ -870,6 +873,24 @@ static int svm_msr_set(struct hvkm_svm_vp *svp, u32 msr, u64 data)
 	}
 }
 
+/* The VMM's answer to an MSR exit arrives with the next RUN. */
+static void svm_complete_msr(struct hvkm_vp *vp)
+{
+	struct hvkm_svm_vp *svp = to_svm(vp);
+	struct vmcb *vmcb = svp->vmcb;
+
+	svp->msr_pending = false;
+	if (vp->run->msr.error) {
+		svm_inject_exception(vmcb, X86_TRAP_GP, true, 0);
+		return;
+	}
+	if (!svp->msr_pending_write) {
+		vmcb->save.rax = (u32)vp->run->msr.data;
+		svp->gprs[2] = vp->run->msr.data >> 32;
+	}
+	svm_skip(vmcb, LEN_RDMSR_WRMSR);
+}
+
 /* RDMSR/WRMSR: EXITINFO1 is 1 for a write; ECX names the MSR, EDX:EAX the value. */
 static int svm_exit_msr(struct hvkm_vp *vp)
 {
@@ -879,6 +900,18 @@ static int svm_exit_msr(struct hvkm_vp *vp)
 	u64 data;
 	int ret;
 
+	if (hvkm_msr_exits_to_vmm(vp->partition, msr)) {
+		svp->msr_pending = true;
+		svp->msr_pending_write = vmcb->control.exit_info_1;
+		vp->run->exit_reason = HVKM_EXIT_MSR;
+		vp->run->msr.index = msr;
+		vp->run->msr.is_write = svp->msr_pending_write;
+		vp->run->msr.error = 0;
+		vp->run->msr.reserved = 0;
+		vp->run->msr.data = svp->msr_pending_write ?
+				    (u32)vmcb->save.rax | (svp->gprs[2] << 32) : 0;
+		return HVKM_EXIT_TO_USER;
+	}
 	if (vmcb->control.exit_info_1) {
 		data = (u32)vmcb->save.rax | (svp->gprs[2] << 32);
 		ret = svm_msr_set(svp, msr, data);
@@ -1009,6 +1042,8 @@ int hvkm_svm_vp_run(struct hvkm_vp *vp)
 		svm_complete_io_in(vp);
 	if (svp->mmio_load_pending)
 		svm_complete_mmio_load(vp);
+	if (svp->msr_pending)
+		svm_complete_msr(vp);
 	if (svp->ins_pending && svm_complete_ins(vp) == HVKM_EXIT_TO_USER)
 		return HVKM_EXIT_TO_USER;
 	if (svm_window_open_now(vp)) {

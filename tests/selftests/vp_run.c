@@ -377,6 +377,55 @@ static int unknown_msr_raises_gp(void)
 	return KSFT_PASS;
 }
 
+/* MSRs the VMM asked for exit to it; its error makes the guest take #GP. */
+static int msr_exits_to_vmm(void)
+{
+	static const uint8_t code[] = {
+		0x66, 0xb9, 0x00, 0x00, 0x56, 0x4b,	/* mov ecx, 0x4b560000 */
+		0x0f, 0x32,				/* rdmsr */
+		0x66, 0xe7, 0x20,			/* out 0x20, eax */
+		0x66, 0x89, 0xd0, 0x66, 0xe7, 0x20,	/* mov eax, edx; out */
+		0x66, 0xb8, 0xef, 0xbe, 0x00, 0x00,	/* mov eax, 0xbeef */
+		0x66, 0xba, 0x01, 0x00, 0x00, 0x00,	/* mov edx, 1 */
+		0x0f, 0x30,				/* wrmsr */
+		0x0f, 0x30,				/* wrmsr: refused */
+		0xf4,
+	};
+	static const uint8_t handler[] = { 0xb0, 0x0d, 0xe6, 0x40, 0xf4 };
+	uint16_t ivt_gp[2] = { 0x100, CODE_SEG };
+	uint32_t msrs[257] = { 0x10, 0x4b560000 };
+	struct hvkm_msr_exits list = { .nmsrs = 2, .msrs = (uintptr_t)msrs };
+	struct hvkm_run *run;
+	int ret = setup_guest(code, sizeof(code), 1);
+
+	KSFT_CHECK(ret == 0, "setup: %s", strerror(-ret));
+	run = vcpu.run;
+	memcpy(vm.mem + CODE_GPA + 0x100, handler, sizeof(handler));
+	memcpy(vm.mem + 13 * 4, ivt_gp, sizeof(ivt_gp));
+	list.nmsrs = 257;
+	KSFT_CHECK(ioctl(vm.fd, HVKM_SET_MSR_EXITS, &list) < 0 && errno == E2BIG, "257 MSRs");
+	list.nmsrs = 2;
+	list.reserved = 1;
+	KSFT_CHECK(ioctl(vm.fd, HVKM_SET_MSR_EXITS, &list) < 0 && errno == EINVAL, "reserved");
+	list.reserved = 0;
+	KSFT_CHECK(ioctl(vm.fd, HVKM_SET_MSR_EXITS, &list) == 0, "set: errno %d", errno);
+
+	KSFT_CHECK(vcpu_run(&vcpu) == 0 && run->exit_reason == HVKM_EXIT_MSR &&
+		   run->msr.index == 0x4b560000 && !run->msr.is_write, "read exit %u index %#x",
+		   run->exit_reason, run->msr.index);
+	run->msr.data = 0x1122334455667788ULL;
+	KSFT_CHECK(expect_io(0x20, 4, HVKM_IO_OUT, 0x55667788) == KSFT_PASS, "eax");
+	KSFT_CHECK(expect_io(0x20, 4, HVKM_IO_OUT, 0x11223344) == KSFT_PASS, "edx");
+	KSFT_CHECK(vcpu_run(&vcpu) == 0 && run->exit_reason == HVKM_EXIT_MSR &&
+		   run->msr.is_write && run->msr.data == 0x10000beefULL, "write %#llx",
+		   (unsigned long long)run->msr.data);
+	KSFT_CHECK(vcpu_run(&vcpu) == 0 && run->exit_reason == HVKM_EXIT_MSR, "second write");
+	run->msr.error = 1;
+	KSFT_CHECK(expect_io(0x40, 1, HVKM_IO_OUT, 13) == KSFT_PASS, "#GP");
+	teardown();
+	return KSFT_PASS;
+}
+
 static int triple_fault_exits(void)
 {
 	static const uint8_t code[] = { 0xcc };	/* int3 with an empty IVT limit */
@@ -738,6 +787,7 @@ static const struct ksft_case cases[] = {
 	KSFT_CASE(cpuid_from_table),
 	KSFT_CASE(vmmcall_without_hypercalls),
 	KSFT_CASE(unknown_msr_raises_gp),
+	KSFT_CASE(msr_exits_to_vmm),
 	KSFT_CASE(triple_fault_exits),
 	KSFT_CASE(guest_ram_is_shared),
 	KSFT_CASE(mmio_in_real_mode),

@@ -72,6 +72,19 @@ struct hvkm_create_partition {
  */
 #define HVKM_GET_DIRTY_LOG	_IOW(HVKMIO, 0x16, struct hvkm_dirty_log)
 
+/*
+ * HVKM_SET_MSR_EXITS: RDMSR/WRMSR of these MSRs exit to the VMM
+ * (HVKM_EXIT_MSR) instead of being handled in the kernel; replaces the list.
+ */
+#define HVKM_SET_MSR_EXITS	_IOW(HVKMIO, 0x17, struct hvkm_msr_exits)
+#define HVKM_MAX_MSR_EXITS	256
+
+struct hvkm_msr_exits {
+	__u32 nmsrs;		/* at most HVKM_MAX_MSR_EXITS */
+	__u32 reserved;
+	__u64 msrs;		/* user pointer to __u32[nmsrs] */
+};
+
 struct hvkm_dirty_log {
 	__u32 slot;
 	__u32 reserved;
@@ -355,6 +368,7 @@ struct hvkm_registers {
 #define HVKM_EXIT_UNHANDLED	5	/* an exit hvkm cannot handle yet: hvkm_run.hw */
 #define HVKM_EXIT_IRQ_WINDOW_OPEN 6	/* request_interrupt_window: the VP can take one */
 #define HVKM_EXIT_MMIO		7	/* a decoded access outside guest RAM: hvkm_run.mmio */
+#define HVKM_EXIT_MSR		9	/* RDMSR/WRMSR of an MSR the VMM asked for: hvkm_run.msr */
 /* MMIO by an instruction hvkm cannot decode: hvkm_run.emulation */
 #define HVKM_EXIT_EMULATION_FAILURE 8
 
@@ -409,6 +423,18 @@ struct hvkm_run {
 			__u8 is_write;
 			__u8 reserved[3];
 		} mmio;
+		/*
+		 * A write: @data is the value.  A read: userspace stores it in
+		 * @data.  Either way a nonzero @error makes the next
+		 * HVKM_RUN_VP raise #GP instead of completing the instruction.
+		 */
+		struct {
+			__u32 index;
+			__u8 is_write;
+			__u8 error;
+			__u16 reserved;
+			__u64 data;
+		} msr;
 		/* The instruction at the guest's RIP, as far as it could be read. */
 		struct {
 			__u64 gpa;
