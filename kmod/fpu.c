@@ -80,8 +80,11 @@ void hvkm_fpu_save_guest(struct hvkm_vp *vp)
 	kernel_fpu_end();
 }
 
-static int hvkm_fpu_check_user(const struct hvkm_xsave *req)
+/* Read and check the request of HVKM_GET_XSAVE / HVKM_SET_XSAVE. */
+static int hvkm_fpu_read_request(const struct hvkm_xsave __user *arg, struct hvkm_xsave *req)
 {
+	if (copy_from_user(req, arg, sizeof(*req)))
+		return -EFAULT;
 	if (req->reserved)
 		return -EINVAL;
 	if (req->size != hvkm_xsave_size)
@@ -92,11 +95,8 @@ static int hvkm_fpu_check_user(const struct hvkm_xsave *req)
 int hvkm_fpu_get(struct hvkm_vp *vp, struct hvkm_xsave __user *arg)
 {
 	struct hvkm_xsave req;
-	int ret;
+	int ret = hvkm_fpu_read_request(arg, &req);
 
-	if (copy_from_user(&req, arg, sizeof(req)))
-		return -EFAULT;
-	ret = hvkm_fpu_check_user(&req);
 	if (ret)
 		return ret;
 	return copy_to_user(u64_to_user_ptr(req.data), vp->xsave, hvkm_xsave_size) ?
@@ -114,11 +114,8 @@ int hvkm_fpu_set(struct hvkm_vp *vp, const struct hvkm_xsave __user *arg)
 	u64 header[8];
 	u8 *buf;
 	u32 mxcsr;
-	int ret;
+	int ret = hvkm_fpu_read_request(arg, &req);
 
-	if (copy_from_user(&req, arg, sizeof(req)))
-		return -EFAULT;
-	ret = hvkm_fpu_check_user(&req);
 	if (ret)
 		return ret;
 	buf = memdup_user(u64_to_user_ptr(req.data), hvkm_xsave_size);

@@ -24,28 +24,18 @@ static struct hvkm_vcpu vcpu;
 
 static int expect(int want)
 {
-	struct ucall uc;
-	int cmd = vcpu_run_ucall(&vm, &vcpu, &uc);
-
-	if (cmd == UCALL_ABORT)
-		ksft_print_msg("guest: '%s' at %s:%llu (%#llx, %#llx)", uc.expr, uc.file,
-			       (unsigned long long)uc.line, (unsigned long long)uc.args[0],
-			       (unsigned long long)uc.args[1]);
-	KSFT_CHECK(cmd == want, "ucall %d, wanted %d (exit %u)", cmd, want, vcpu.run->exit_reason);
+	KSFT_CHECK(vcpu_expect_ucall(&vm, &vcpu, want, NULL) == 0, "see above");
 	return KSFT_PASS;
 }
 
 static int start(void (*fn)(uint64_t))
 {
-	int ret = vm_create_long_mode(&vm, MEM_SIZE, 1);
-
-	return ret ? ret : vcpu_create_long_mode(&vm, &vcpu, 0, fn, 0);
+	return vm_start_long_mode(&vm, &vcpu, MEM_SIZE, 1, fn, 0);
 }
 
 static void stop(void)
 {
-	vcpu_destroy(&vcpu);
-	vm_destroy(&vm);
+	vm_stop(&vm, &vcpu);
 }
 
 static void guest_dontneed(uint64_t arg)

@@ -28,27 +28,17 @@ static int assert_irq(uint32_t type, uint64_t dest, uint32_t vector)
 
 static int start(void (*fn)(uint64_t))
 {
-	int ret = vm_create_long_mode(&vm, MEM_SIZE, 2);
-
-	return ret ? ret : vcpu_create_long_mode(&vm, &vcpu, 0, fn, 0);
+	return vm_start_long_mode(&vm, &vcpu, MEM_SIZE, 2, fn, 0);
 }
 
 static void stop(void)
 {
-	vcpu_destroy(&vcpu);
-	vm_destroy(&vm);
+	vm_stop(&vm, &vcpu);
 }
 
 static int expect_ucall(int want)
 {
-	struct ucall uc;
-	int cmd = vcpu_run_ucall(&vm, &vcpu, &uc);
-
-	if (cmd == UCALL_ABORT)
-		ksft_print_msg("guest: '%s' at %s:%llu (%#llx, %#llx)", uc.expr, uc.file,
-			       (unsigned long long)uc.line, (unsigned long long)uc.args[0],
-			       (unsigned long long)uc.args[1]);
-	KSFT_CHECK(cmd == want, "ucall %d, wanted %d (exit %u)", cmd, want, vcpu.run->exit_reason);
+	KSFT_CHECK(vcpu_expect_ucall(&vm, &vcpu, want, NULL) == 0, "see above");
 	return KSFT_PASS;
 }
 

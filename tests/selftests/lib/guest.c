@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "guest.h"
+#include "ksft.h"
 
 /* Guest physical layout below the program (a static binary at 0x400000). */
 #define GPA_PML4	0x1000
@@ -285,6 +286,41 @@ uint64_t *vm_pdpte(struct hvkm_vm *vm, uint64_t gva)
 uint64_t *vm_pde(struct hvkm_vm *vm, uint64_t gva)
 {
 	return (uint64_t *)gpa(vm, GPA_PD) + (gva >> 21);
+}
+
+int vcpu_expect_ucall(struct hvkm_vm *vm, struct hvkm_vcpu *vcpu, int want, struct ucall *uc)
+{
+	struct ucall local;
+	int cmd;
+
+	if (!uc)
+		uc = &local;
+	cmd = vcpu_run_ucall(vm, vcpu, uc);
+	if (cmd == want)
+		return 0;
+	if (cmd == UCALL_ABORT)
+		ksft_print_msg("guest: '%s' at %s:%llu (%#llx, %#llx)", uc->expr, uc->file,
+			       (unsigned long long)uc->line, (unsigned long long)uc->args[0],
+			       (unsigned long long)uc->args[1]);
+	else
+		ksft_print_msg("ucall %d, wanted %d (exit %u, rip %#llx)", cmd, want,
+			       vcpu->run ? vcpu->run->exit_reason : 0,
+			       vcpu->run ? (unsigned long long)vcpu->run->rip : 0ULL);
+	return -1;
+}
+
+int vm_start_long_mode(struct hvkm_vm *vm, struct hvkm_vcpu *vcpu, size_t mem_size,
+		       unsigned int max_vps, void (*guest_fn)(uint64_t), uint64_t arg)
+{
+	int ret = vm_create_long_mode(vm, mem_size, max_vps);
+
+	return ret ? ret : vcpu_create_long_mode(vm, vcpu, 0, guest_fn, arg);
+}
+
+void vm_stop(struct hvkm_vm *vm, struct hvkm_vcpu *vcpu)
+{
+	vcpu_destroy(vcpu);
+	vm_destroy(vm);
 }
 
 void vm_sync_to_guest(struct hvkm_vm *vm, const void *var, size_t len)

@@ -105,6 +105,16 @@ uint64_t *vm_pdpte(struct hvkm_vm *vm, uint64_t gva);
 uint64_t *vm_pde(struct hvkm_vm *vm, uint64_t gva);
 /* Run until the next ucall: its command, UCALL_NONE for another exit, or -errno. */
 int vcpu_run_ucall(struct hvkm_vm *vm, struct hvkm_vcpu *vcpu, struct ucall *uc);
+/*
+ * Run to the next ucall and check it is @want; on a mismatch say why (a
+ * failed guest assertion with its place, or the exit) in a TAP comment.
+ * 0 when it matched.  @uc (may be NULL) receives the ucall.
+ */
+int vcpu_expect_ucall(struct hvkm_vm *vm, struct hvkm_vcpu *vcpu, int want, struct ucall *uc);
+/* A long-mode partition of @mem_size with VP 0 at @guest_fn(@arg). */
+int vm_start_long_mode(struct hvkm_vm *vm, struct hvkm_vcpu *vcpu, size_t mem_size,
+		       unsigned int max_vps, void (*guest_fn)(uint64_t), uint64_t arg);
+void vm_stop(struct hvkm_vm *vm, struct hvkm_vcpu *vcpu);
 /* Copy a global of this program into the guest's copy, or back. */
 void vm_sync_to_guest(struct hvkm_vm *vm, const void *var, size_t len);
 void vm_sync_from_guest(struct hvkm_vm *vm, void *var, size_t len);
