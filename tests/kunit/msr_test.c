@@ -35,9 +35,9 @@ static void mtrr_types_and_ranges(struct kunit *test)
 	u32 msr;
 
 	hvkm_msrs_reset(&vp);
-	KUNIT_EXPECT_EQ(test, hvkm_msr_get(&vp, MSR_MTRRcap, &v), 0);
+	KUNIT_EXPECT_EQ(test, hvkm_msr_get(&vp, 0xfe, &v), 0);
 	KUNIT_EXPECT_EQ(test, v, 0x508ULL);
-	KUNIT_EXPECT_EQ(test, hvkm_msr_set(&vp, MSR_MTRRcap, 0), -EINVAL);
+	KUNIT_EXPECT_EQ(test, hvkm_msr_set(&vp, 0xfe, 0), -EINVAL);
 	/* Every fixed-range MTRR keeps its own value. */
 	for (msr = 0x250; msr <= 0x26f; msr++) {
 		int want = (msr == 0x250 || msr == 0x258 || msr == 0x259 || msr >= 0x268) ? 0 :
@@ -55,8 +55,8 @@ static void mtrr_types_and_ranges(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, hvkm_msr_set(&vp, 0x20e, 0x80000003ULL), -EINVAL);
 	KUNIT_EXPECT_EQ(test, hvkm_msr_set(&vp, 0x20f, 0xff80000806ULL), -EINVAL);
 	KUNIT_EXPECT_EQ(test, hvkm_msr_set(&vp, 0x210, 0), -EINVAL);
-	KUNIT_EXPECT_EQ(test, hvkm_msr_set(&vp, MSR_MTRRdefType, 0xc06ULL), 0);
-	KUNIT_EXPECT_EQ(test, hvkm_msr_set(&vp, MSR_MTRRdefType, 0x1c06ULL), -EINVAL);
+	KUNIT_EXPECT_EQ(test, hvkm_msr_set(&vp, 0x2ff, 0xc06ULL), 0);
+	KUNIT_EXPECT_EQ(test, hvkm_msr_set(&vp, 0x2ff, 0x1c06ULL), -EINVAL);
 }
 
 static void machine_check_registers(struct kunit *test)
