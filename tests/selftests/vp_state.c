@@ -8,7 +8,10 @@
 #include <errno.h>
 #include <pthread.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <time.h>
 
 #include "lib/guest.h"
 #include "lib/ksft.h"
@@ -188,6 +191,57 @@ static int partition_properties(void)
 	return KSFT_PASS;
 }
 
+static void on_usr1(int sig)
+{
+	(void)sig;
+}
+
+struct spinner {
+	struct hvkm_vcpu vcpu;
+	int ret;
+};
+
+static void *spin(void *arg)
+{
+	struct spinner *s = arg;
+
+	s->ret = vcpu_run(&s->vcpu);
+	return NULL;
+}
+
+/*
+ * Close every fd while another thread is inside RUN: the VP and partition
+ * live until RUN returns (the kernel holds the file), then go quietly.
+ */
+static int close_fds_while_running(void)
+{
+	static const uint8_t code[] = { 0xeb, 0xfe };	/* jmp $ */
+	struct sigaction sa = { .sa_handler = on_usr1 };
+	struct timespec ts = { .tv_nsec = 300 * 1000 * 1000 };
+	struct spinner s = { .ret = 1 };
+	pthread_t t;
+	int ret = vm_create(&vm, 0x20000, 1);
+
+	KSFT_CHECK(ret == 0, "vm: %d", ret);
+	memcpy(vm.mem + 0x1000, code, sizeof(code));
+	KSFT_CHECK(vcpu_create(&vm, &s.vcpu, 0) == 0 && vcpu_set_real_mode(&s.vcpu, 0x100) == 0,
+		   "vp");
+	KSFT_CHECK(sigaction(SIGUSR1, &sa, NULL) == 0, "sigaction");
+	KSFT_CHECK(pthread_create(&t, NULL, spin, &s) == 0, "thread");
+	nanosleep(&ts, NULL);
+	/* The run page stays mapped; the fds go. */
+	close(s.vcpu.fd);
+	close(vm.fd);
+	close(vm.dev_fd);
+	nanosleep(&ts, NULL);
+	pthread_kill(t, SIGUSR1);
+	pthread_join(t, NULL);
+	KSFT_CHECK(s.ret == -EINTR, "RUN ended with %d", s.ret);
+	munmap(s.vcpu.run, HVKM_RUN_MMAP_SIZE);
+	munmap(vm.mem, vm.mem_size);
+	return KSFT_PASS;
+}
+
 #define THREADS		4
 #define PER_THREAD	25
 
@@ -239,6 +293,7 @@ static const struct ksft_case cases[] = {
 	KSFT_CASE(xsave_round_trip),
 	KSFT_CASE(translate_gva),
 	KSFT_CASE(partition_properties),
+	KSFT_CASE(close_fds_while_running),
 	KSFT_CASE(hundred_partitions_from_four_threads),
 };
 
