@@ -16,6 +16,7 @@
 #include <asm/fpu/xcr.h>
 #include <asm/io.h>
 #include <asm/processor-flags.h>
+#include <asm/segment.h>
 #include <asm/trap_pf.h>
 #include <asm/traps.h>
 
@@ -43,6 +44,7 @@ struct hvkm_svm_vp {
 	/* The partition's tlb_generation when this VP last took an ASID. */
 	unsigned long tlb_generation;
 	u64 tsc_adjust;
+	u64 tsc_aux;		/* what RDTSCP/RDPID return in the guest */
 	/* DR0-3 as the VMM set them; the guest cannot reach them yet. */
 	u64 db[4];
 	/* Between an injected NMI and the guest's IRET no other NMI is injected. */
@@ -66,6 +68,8 @@ struct hvkm_svm_vp {
 };
 
 /* Shared by all VPs: every port and every MSR access exits. */
+/* The host uses TSC_AUX (RDTSCP/RDPID), so a guest value must be switched. */
+static bool hvkm_svm_tsc_aux;
 static void *hvkm_svm_iopm;
 static void *hvkm_svm_msrpm;
 
@@ -327,7 +331,10 @@ static void svm_enter_guest(struct hvkm_vp *vp)
 {
 	struct hvkm_svm_vp *svp = to_svm(vp);
 	struct vmcb *vmcb = svp->vmcb;
+	unsigned long host_aux;
+	bool switch_aux;
 	u64 start;
+	int cpu;
 
 	vmcb->control.exit_code = HVKM_SVM_EXIT_NONE;
 	hvkm_fpu_load_guest(vp);
@@ -347,6 +354,15 @@ static void svm_enter_guest(struct hvkm_vp *vp)
 	}
 	svm_assign_asid(svp);
 	svm_inject_pending(vp);
+	/*
+	 * TSC_AUX is not in the VMCB: the guest's value goes in around the
+	 * run, the host's (its getcpu() data) comes back before interrupts do.
+	 */
+	cpu = smp_processor_id();
+	host_aux = vdso_encode_cpunode(cpu, cpu_to_node(cpu));
+	switch_aux = hvkm_svm_tsc_aux && svp->tsc_aux != host_aux;
+	if (switch_aux)
+		wrmsrl(MSR_TSC_AUX, svp->tsc_aux);
 	asm volatile("clgi" : : : "memory");
 	raw_local_irq_enable();
 	start = local_clock();
@@ -354,6 +370,8 @@ static void svm_enter_guest(struct hvkm_vp *vp)
 		       page_to_phys(this_cpu_read(hvkm_svm_cpu.host_vmsave)));
 	vp->stats.guest_ns += local_clock() - start;
 	raw_local_irq_disable();
+	if (switch_aux)
+		wrmsrl(MSR_TSC_AUX, host_aux);
 	WRITE_ONCE(vp->mode, HVKM_OUTSIDE_GUEST);
 	/* #VMEXIT leaves DR7 at its reset value; put the host's breakpoints back. */
 	if (hw_breakpoint_active())
@@ -835,6 +853,11 @@ static int svm_msr_get(struct hvkm_svm_vp *svp, u32 msr, u64 *data)
 	case MSR_IA32_TSC_ADJUST:
 		*data = svp->tsc_adjust;
 		return 0;
+	case MSR_TSC_AUX:
+		if (!hvkm_svm_tsc_aux)
+			return -EINVAL;
+		*data = svp->tsc_aux;
+		return 0;
 	default:
 		return -ENOENT;
 	}
@@ -867,6 +890,12 @@ static int svm_msr_set(struct hvkm_svm_vp *svp, u32 msr, u64 data)
 		/* Writing TSC_ADJUST moves the TSC by the same amount (SDM 17.17.3). */
 		vmcb->control.tsc_offset += data - svp->tsc_adjust;
 		svp->tsc_adjust = data;
+		return 0;
+	case MSR_TSC_AUX:
+		/* Bits 63:32 are reserved (AMD APM vol. 3, RDTSCP). */
+		if (!hvkm_svm_tsc_aux || data >> 32)
+			return -EINVAL;
+		svp->tsc_aux = data;
 		return 0;
 	default:
 		return -ENOENT;
@@ -1209,6 +1238,8 @@ int hvkm_svm_get_register(struct hvkm_vp *vp, struct hvkm_register_assoc *reg)
 	case HV_X64_REGISTER_TSC:
 		reg->value.reg64 = rdtsc() + vmcb->control.tsc_offset;
 		return 0;
+	case HV_X64_REGISTER_TSC_AUX:
+		return svm_msr_get(svp, MSR_TSC_AUX, &reg->value.reg64);
 	default:
 		return -EINVAL;
 	}
@@ -1251,6 +1282,9 @@ int hvkm_svm_set_register(struct hvkm_vp *vp, const struct hvkm_register_assoc *
 	case HV_X64_REGISTER_TSC:
 		vmcb->control.tsc_offset = v - rdtsc();
 		return 0;
+	case HV_X64_REGISTER_TSC_AUX:
+		/* Checked as WRMSR checks it: it goes into the real MSR. */
+		return svm_msr_set(svp, MSR_TSC_AUX, v);
 	default:
 		return -EINVAL;
 	}
@@ -1295,6 +1329,7 @@ int hvkm_svm_vp_setup(void)
 	}
 	memset(hvkm_svm_iopm, 0xff, PAGE_SIZE << get_order(IOPM_SIZE));
 	memset(hvkm_svm_msrpm, 0xff, PAGE_SIZE << get_order(MSRPM_SIZE));
+	hvkm_svm_tsc_aux = boot_cpu_has(X86_FEATURE_RDTSCP) || boot_cpu_has(X86_FEATURE_RDPID);
 	/* ...but those that VMLOAD/VMSAVE switch with the guest, which it may use freely. */
 	for (i = 0; i < ARRAY_SIZE(passthrough); i++)
 		svm_msrpm_allow(passthrough[i]);

@@ -5,6 +5,9 @@
  * switches for the guest without an exit.
  */
 #define _GNU_SOURCE
+#include <errno.h>
+#include <sched.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include "lib/guest.h"
@@ -148,6 +151,60 @@ static int architectural_msrs(void)
 	return KSFT_PASS;
 }
 
+static uint32_t rdtscp_aux(void)
+{
+	uint32_t lo, hi, aux;
+
+	asm volatile("rdtscp" : "=a" (lo), "=d" (hi), "=c" (aux));
+	return aux;
+}
+
+static void guest_tsc_aux(uint64_t arg)
+{
+	uint64_t v;
+
+	(void)arg;
+	GUEST_ASSERT_EQ(guest_wrmsr_safe(0xc0000103, 0x123), -1);
+	GUEST_ASSERT_EQ(rdtscp_aux(), 0x123);
+	GUEST_ASSERT_EQ(guest_rdmsr_safe(0xc0000103, &v), -1);
+	GUEST_ASSERT_EQ(v, 0x123);
+	GUEST_ASSERT_EQ(guest_wrmsr_safe(0xc0000103, 1ULL << 32), GP);
+	GUEST_SYNC(1);
+	GUEST_ASSERT_EQ(rdtscp_aux(), 0x123);	/* still the guest's after an exit */
+	GUEST_DONE();
+}
+
+/* RDTSCP in the guest returns the guest's TSC_AUX; the host keeps its own. */
+static int tsc_aux_switched(void)
+{
+	unsigned int eax, ebx, ecx, edx, tries;
+	struct ucall uc;
+	uint64_t v;
+	bool host_ok = false;
+	int ret;
+
+	__asm__ volatile("cpuid" : "=a" (eax), "=b" (ebx), "=c" (ecx), "=d" (edx)
+			 : "a" (0x80000001), "c" (0));
+	KSFT_SKIP_IF(!(edx & (1u << 27)), "the CPU has no RDTSCP");
+	ret = vm_start_long_mode(&vm, &vcpu, MEM_SIZE, 1, guest_tsc_aux, 0);
+	KSFT_CHECK(ret == 0, "setup: %d", ret);
+	KSFT_CHECK(vcpu_expect_ucall(&vm, &vcpu, UCALL_SYNC, &uc) == 0, "guest");
+	/* The host's value is its getcpu() data: CPU number in the low 12 bits. */
+	for (tries = 0; tries < 20 && !host_ok; tries++) {
+		int cpu = sched_getcpu();
+
+		host_ok = (rdtscp_aux() & 0xfff) == (uint32_t)cpu && cpu == sched_getcpu();
+	}
+	KSFT_CHECK(host_ok, "the host's TSC_AUX was not restored: %#x", rdtscp_aux());
+	KSFT_CHECK(vcpu_get_reg(&vcpu, HV_X64_REGISTER_TSC_AUX, &v) == 0 && v == 0x123,
+		   "register %#llx", (unsigned long long)v);
+	KSFT_CHECK(vcpu_set_reg(&vcpu, HV_X64_REGISTER_TSC_AUX, 1ULL << 40) == -EINVAL,
+		   "reserved bits");
+	KSFT_CHECK(vcpu_expect_ucall(&vm, &vcpu, UCALL_DONE, &uc) == 0, "guest after exit");
+	vm_stop(&vm, &vcpu);
+	return KSFT_PASS;
+}
+
 static void guest_unexpected_fault(uint64_t arg)
 {
 	(void)arg;
@@ -177,6 +234,7 @@ static int unexpected_exception_is_reported(void)
 static const struct ksft_case cases[] = {
 	KSFT_CASE(architectural_msrs),
 	KSFT_CASE(unexpected_exception_is_reported),
+	KSFT_CASE(tsc_aux_switched),
 };
 
 int main(void)
