@@ -182,8 +182,11 @@ static long hvkm_vp_ioctl(struct file *file, unsigned int cmd, unsigned long arg
 	case HVKM_TRANSLATE_GVA:
 		ret = hvkm_translate_gva(vp, uarg);
 		break;
-	default:
+	case HVKM_SET_REGISTERS:
 		ret = hvkm_vp_registers(vp, uarg, true);
+		break;
+	default:
+		ret = -ENOTTY;	/* not reached: only the commands above get here */
 		break;
 	}
 	mutex_unlock(&vp->run_lock);
@@ -219,6 +222,15 @@ static int hvkm_vp_mmap(struct file *file, struct vm_area_struct *vma)
 	return 0;
 }
 
+/* The VP's own memory; safe on a VP whose allocation stopped half way. */
+static void hvkm_vp_free_memory(struct hvkm_vp *vp)
+{
+	hvkm_fpu_free(vp);
+	free_page((unsigned long)vp->io_data);
+	free_page((unsigned long)vp->run);
+	kfree(vp);
+}
+
 static void hvkm_vp_free(struct hvkm_vp *vp)
 {
 	struct hvkm_partition *p = vp->partition;
@@ -230,10 +242,7 @@ static void hvkm_vp_free(struct hvkm_vp *vp)
 	p->nr_vps--;
 	mutex_unlock(&p->lock);
 	hvkm_vendor->vp_free(vp);
-	hvkm_fpu_free(vp);
-	free_page((unsigned long)vp->io_data);
-	free_page((unsigned long)vp->run);
-	kfree(vp);
+	hvkm_vp_free_memory(vp);
 	hvkm_partition_put(p);
 }
 
@@ -269,11 +278,10 @@ int hvkm_vp_create(struct hvkm_partition *p, const struct hvkm_create_vp __user 
 		return -ENOMEM;
 	vp->run = (struct hvkm_run *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
 	vp->io_data = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
-	if (!vp->run || !vp->io_data) {
-		free_page((unsigned long)vp->io_data);
-		free_page((unsigned long)vp->run);
-		kfree(vp);
-		return -ENOMEM;
+	ret = vp->run && vp->io_data ? hvkm_fpu_alloc(vp) : -ENOMEM;
+	if (ret) {
+		hvkm_vp_free_memory(vp);
+		return ret;
 	}
 	vp->partition = p;
 	vp->vp_index = req.vp_index;
@@ -283,13 +291,6 @@ int hvkm_vp_create(struct hvkm_partition *p, const struct hvkm_create_vp __user 
 	hvkm_msrs_reset(vp);
 	vp->mode = HVKM_OUTSIDE_GUEST;
 	vp->cpu = -1;
-	ret = hvkm_fpu_alloc(vp);
-	if (ret) {
-		free_page((unsigned long)vp->io_data);
-		free_page((unsigned long)vp->run);
-		kfree(vp);
-		return ret;
-	}
 
 	mutex_lock(&p->lock);
 	if (p->vps[req.vp_index]) {
@@ -313,9 +314,6 @@ int hvkm_vp_create(struct hvkm_partition *p, const struct hvkm_create_vp __user 
 
 err_unlock:
 	mutex_unlock(&p->lock);
-	hvkm_fpu_free(vp);
-	free_page((unsigned long)vp->io_data);
-	free_page((unsigned long)vp->run);
-	kfree(vp);
+	hvkm_vp_free_memory(vp);
 	return ret;
 }

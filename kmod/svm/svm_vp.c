@@ -131,9 +131,12 @@ bool hvkm_svm_write_protect_gpa_range(struct hvkm_partition *p, u64 start, u64 e
 	return hvkm_npt_write_protect(to_npt(p), start, end);
 }
 
-static void svm_set_intercept(struct vmcb_control_area *c, unsigned int bit)
+static void svm_set_intercept_bit(struct vmcb_control_area *c, unsigned int bit, bool on)
 {
-	c->intercepts[bit / 32] |= BIT(bit % 32);
+	if (on)
+		c->intercepts[bit / 32] |= BIT(bit % 32);
+	else
+		c->intercepts[bit / 32] &= ~BIT(bit % 32);
 }
 
 static void svm_init_segment(struct vmcb_seg *seg, u16 attrib)
@@ -161,10 +164,10 @@ static void svm_init_vmcb(struct hvkm_vp *vp)
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(intercepts); i++)
-		svm_set_intercept(c, intercepts[i]);
+		svm_set_intercept_bit(c, intercepts[i], true);
 	/* Debug registers 0-3 are not switched yet: the guest may not touch any. */
 	for (i = INTERCEPT_DR0_READ; i <= INTERCEPT_DR7_WRITE; i++)
-		svm_set_intercept(c, i);
+		svm_set_intercept_bit(c, i, true);
 	c->iopm_base_pa = __pa(hvkm_svm_iopm);
 	c->msrpm_base_pa = __pa(hvkm_svm_msrpm);
 	c->int_ctl = V_INTR_MASKING_MASK;
@@ -268,14 +271,6 @@ void hvkm_svm_get_paging(struct hvkm_vp *vp, struct hvkm_paging *pg, unsigned in
 	*cpl = s->cpl;
 }
 
-static void svm_set_intercept_bit(struct vmcb_control_area *c, unsigned int bit, bool on)
-{
-	if (on)
-		c->intercepts[bit / 32] |= BIT(bit % 32);
-	else
-		c->intercepts[bit / 32] &= ~BIT(bit % 32);
-}
-
 /*
  * Inject what is pending, if the VP can take it now (AMD APM vol. 2, 15.20
  * "Event Injection"); otherwise ask for a VINTR exit when it can, by way of
@@ -322,6 +317,19 @@ static void svm_clear_window(struct vmcb_control_area *c)
 }
 
 /*
+ * VMRUN and back, with GIF clear around it.  Interrupts are off on entry and
+ * on return; the caller sets GIF again once the host state is complete.
+ */
+static void svm_world_switch(struct hvkm_svm_vp *svp)
+{
+	asm volatile("clgi" : : : "memory");
+	raw_local_irq_enable();
+	__hvkm_svm_run(__pa(svp->vmcb), svp->gprs,
+		       page_to_phys(this_cpu_read(hvkm_svm_cpu.host_vmsave)));
+	raw_local_irq_disable();
+}
+
+/*
  * One trip into the guest, with the guest's FPU state loaded (fpu.c).  Interrupts stay
  * held by GIF=0 until the host state is back; RFLAGS.IF is set for VMRUN
  * itself because with V_INTR_MASKING the host's IF at VMRUN decides whether
@@ -363,13 +371,9 @@ static void svm_enter_guest(struct hvkm_vp *vp)
 	switch_aux = hvkm_svm_tsc_aux && svp->tsc_aux != host_aux;
 	if (switch_aux)
 		wrmsrl(MSR_TSC_AUX, svp->tsc_aux);
-	asm volatile("clgi" : : : "memory");
-	raw_local_irq_enable();
 	start = local_clock();
-	__hvkm_svm_run(__pa(vmcb), svp->gprs,
-		       page_to_phys(this_cpu_read(hvkm_svm_cpu.host_vmsave)));
+	svm_world_switch(svp);
 	vp->stats.guest_ns += local_clock() - start;
-	raw_local_irq_disable();
 	if (switch_aux)
 		wrmsrl(MSR_TSC_AUX, host_aux);
 	WRITE_ONCE(vp->mode, HVKM_OUTSIDE_GUEST);
@@ -431,6 +435,18 @@ static int svm_exit_cpuid(struct hvkm_vp *vp)
 	return HVKM_RESUME;
 }
 
+/* The bytes at the guest's RIP, as many as can be read (at most HVKM_INSN_MAX). */
+static unsigned int svm_fetch_insn(struct hvkm_vp *vp, u8 *bytes)
+{
+	struct vmcb_save_area *s = &to_svm(vp)->vmcb->save;
+	struct hvkm_paging pg;
+	u64 linear;
+
+	svm_paging(s, &pg);
+	linear = svm_code_size(s) == 8 ? s->rip : (u32)(s->cs.base + s->rip);
+	return hvkm_fetch_guest(vp->partition, &pg, linear, bytes, HVKM_INSN_MAX);
+}
+
 static struct vmcb_seg *svm_prefix_segment(struct vmcb_save_area *s, u8 prefix)
 {
 	switch (prefix) {
@@ -449,13 +465,9 @@ static struct vmcb_seg *svm_outs_segment(struct hvkm_vp *vp)
 {
 	struct vmcb_save_area *s = &to_svm(vp)->vmcb->save;
 	struct vmcb_seg *seg = &s->ds, *over;
-	struct hvkm_paging pg;
 	u8 bytes[HVKM_INSN_MAX];
-	unsigned int i, n;
+	unsigned int i, n = svm_fetch_insn(vp, bytes);
 
-	svm_paging(s, &pg);
-	n = hvkm_fetch_guest(vp->partition, &pg, svm_code_size(s) == 8 ? s->rip :
-			     (u32)(s->cs.base + s->rip), bytes, sizeof(bytes));
 	for (i = 0; i < n; i++) {
 		over = svm_prefix_segment(s, bytes[i]);
 		if (over)
@@ -640,17 +652,13 @@ static int svm_exit_mmio(struct hvkm_vp *vp, u64 gpa)
 {
 	struct hvkm_svm_vp *svp = to_svm(vp);
 	struct vmcb_save_area *s = &svp->vmcb->save;
-	unsigned int mode = svm_code_size(s), got;
-	struct hvkm_paging pg;
 	struct hvkm_run *run = vp->run;
 	struct hvkm_insn insn;
 	u8 bytes[HVKM_INSN_MAX];
-	u64 linear, value;
+	unsigned int got = svm_fetch_insn(vp, bytes);
+	u64 value;
 
-	svm_paging(s, &pg);
-	linear = mode == 8 ? s->rip : (u32)(s->cs.base + s->rip);
-	got = hvkm_fetch_guest(vp->partition, &pg, linear, bytes, sizeof(bytes));
-	if (hvkm_decode(bytes, got, mode, &insn))
+	if (hvkm_decode(bytes, got, svm_code_size(s), &insn))
 		return svm_exit_emulation_failure(vp, gpa, bytes, got);
 
 	run->exit_reason = HVKM_EXIT_MMIO;
@@ -1117,11 +1125,7 @@ int hvkm_svm_test_vmrun_loop(struct hvkm_vp *vp, struct hvkm_test_vmrun_loop *lo
 	for (i = 0; i < loop->iterations; i++) {
 		local_irq_disable();
 		svm_assign_asid(svp);
-		asm volatile("clgi" : : : "memory");
-		raw_local_irq_enable();
-		__hvkm_svm_run(__pa(vmcb), svp->gprs,
-			       page_to_phys(this_cpu_read(hvkm_svm_cpu.host_vmsave)));
-		raw_local_irq_disable();
+		svm_world_switch(svp);
 		hvkm_svm_stgi_safe();
 		local_irq_enable();
 		if (vmcb->control.exit_code == SVM_EXIT_CPUID) {
