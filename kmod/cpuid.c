@@ -3,6 +3,7 @@
  * hvkm: the CPUID table a partition's VPs are answered from.  The VMM sets
  * it; the kernel answers CPUID exits from it without leaving ring 0.
  */
+#include <linux/bits.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
@@ -23,6 +24,32 @@ const struct hvkm_cpuid_entry *hvkm_cpuid_find(const struct hvkm_cpuid_entry *ta
 			return e;
 	}
 	return NULL;
+}
+
+/*
+ * What CPUID returns in the VP: the VMM's entry, else the hypervisor leaves
+ * (tlfs/cpuid.c), else zeros.  CPUID.1:ECX[31] always says a hypervisor is
+ * present (TLFS "Feature and Interface Discovery", step 1).
+ */
+void hvkm_cpuid_answer(struct hvkm_vp *vp, u32 function, u32 index, u32 *regs)
+{
+	struct hvkm_partition *p = vp->partition;
+	const struct hvkm_cpuid_entry *e;
+
+	mutex_lock(&p->lock);
+	e = hvkm_cpuid_find(p->cpuid, p->cpuid_nent, function, index);
+	if (e) {
+		regs[0] = e->eax;
+		regs[1] = e->ebx;
+		regs[2] = e->ecx;
+		regs[3] = e->edx;
+	} else if (!hvkm_hv_cpuid(p, function, regs)) {
+		/* A leaf the table lacks reads as zeros, as on AMD beyond the max leaf. */
+		regs[0] = regs[1] = regs[2] = regs[3] = 0;
+	}
+	mutex_unlock(&p->lock);
+	if (function == 1)
+		regs[2] |= BIT(31);
 }
 
 int hvkm_cpuid_set(struct hvkm_partition *p, const struct hvkm_cpuid __user *arg)

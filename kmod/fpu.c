@@ -132,3 +132,17 @@ int hvkm_fpu_set(struct hvkm_vp *vp, const struct hvkm_xsave __user *arg)
 	kfree(buf);
 	return 0;
 }
+
+/*
+ * XMM0..XMM(nregs-1) of the guest, 16 bytes each, from its saved state:
+ * the legacy area keeps them at byte 160 (SDM vol. 1, 10.5.1); a clear
+ * XSTATE_BV bit 1 means they are in their initial state, zero.
+ */
+void hvkm_fpu_read_xmm(struct hvkm_vp *vp, u8 *buf, unsigned int nregs)
+{
+	if (!(vp->xsave->header.xfeatures & XFEATURE_MASK_SSE)) {
+		memset(buf, 0, nregs * 16);
+		return;
+	}
+	memcpy(buf, vp->xsave->i387.xmm_space, nregs * 16);
+}

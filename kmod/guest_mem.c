@@ -27,6 +27,40 @@ int hvkm_read_guest(struct hvkm_partition *p, u64 gpa, void *buf, unsigned int l
 	return copy_from_user(buf, (const void __user *)uaddr, len) ? -EFAULT : 0;
 }
 
+/* Pages the kernel itself wrote belong in the dirty log like the guest's. */
+static void hvkm_mark_dirty(struct hvkm_partition *p, u64 gpa, unsigned int len)
+{
+	const struct hvkm_memory_slot *slot;
+	u64 page;
+
+	spin_lock(&p->mmu_lock);
+	for (page = gpa & PAGE_MASK; page < gpa + len; page += PAGE_SIZE) {
+		slot = hvkm_slot_find_locked(p, page);
+		if (slot && slot->dirty)
+			set_bit((page - slot->gpa) >> PAGE_SHIFT, slot->dirty);
+	}
+	spin_unlock(&p->mmu_lock);
+}
+
+/* For the kernel's own writes: the hypercall page, the TSC page, results. */
+int hvkm_write_guest(struct hvkm_partition *p, u64 gpa, const void *buf, unsigned int len)
+{
+	const struct hvkm_memory_slot *slot;
+	unsigned long uaddr = 0;
+
+	mutex_lock(&p->lock);
+	slot = hvkm_slot_find(p, gpa);
+	if (slot && !(slot->flags & HVKM_MEM_READONLY) && gpa + len - slot->gpa <= slot->size)
+		uaddr = slot->uaddr + (gpa - slot->gpa);
+	mutex_unlock(&p->lock);
+	if (!uaddr)
+		return -EFAULT;
+	if (copy_to_user((void __user *)uaddr, buf, len))
+		return -EFAULT;
+	hvkm_mark_dirty(p, gpa, len);
+	return 0;
+}
+
 #define PTE_P		BIT_ULL(0)
 #define PTE_PS		BIT_ULL(7)
 #define PTE_ADDR	GENMASK_ULL(51, 12)

@@ -13,8 +13,16 @@
 #include <linux/types.h>
 #include <linux/wait.h>
 
+#include "tlfs/tlfs.h"
+
 struct mm_struct;
 struct xregs_state;
+
+/* General-purpose registers, numbered as instructions encode them. */
+enum hvkm_gpr {
+	HVKM_RAX, HVKM_RCX, HVKM_RDX, HVKM_RBX, HVKM_RSP, HVKM_RBP, HVKM_RSI, HVKM_RDI,
+	HVKM_R8, HVKM_R9, HVKM_R10, HVKM_R11, HVKM_R12, HVKM_R13, HVKM_R14, HVKM_R15,
+};
 
 #define HVKM_NR_MEMORY_SLOTS	32
 /* Guest physical addresses hvkm maps: what 4-level nested paging covers. */
@@ -50,6 +58,8 @@ struct hvkm_partition {
 	u32 nr_msr_exits;
 	/* TLFS HV_PARTITION_PRIVILEGE_MASK, set by the VMM before VPs exist. */
 	u64 privileges;
+	/* The hypervisor interface the guest sees (tlfs/). */
+	struct hvkm_hv_partition hv;
 	/*
 	 * The backend's nested page tables.  They map the VMM's pages without
 	 * holding them: the MMU notifier zaps entries before the kernel frees,
@@ -75,6 +85,8 @@ struct hvkm_vp_msrs {
 };
 
 #define HVKM_PENDING_NMI	0
+/* Drop the VP's cached guest translations before it next runs. */
+#define HVKM_PENDING_TLB_FLUSH	1
 
 enum {
 	HVKM_OUTSIDE_GUEST,
@@ -93,6 +105,7 @@ struct hvkm_vp {
 	bool halted;
 	wait_queue_head_t wq;	/* where a halted VP sleeps */
 	struct hvkm_vp_msrs msrs;
+	struct hvkm_hv_vp hv;
 	struct hvkm_vp_stats stats;
 	/* The guest's x87/SSE/AVX state while the host's is loaded (fpu.c). */
 	struct xregs_state *xsave;
@@ -161,6 +174,8 @@ struct hvkm_vendor_ops {
 	bool (*interruptible)(struct hvkm_vp *vp);
 	/* The registers that decide paging, and the current privilege level. */
 	void (*get_paging)(struct hvkm_vp *vp, struct hvkm_paging *pg, unsigned int *cpl);
+	/* What the VP's TSC adds to the host's. */
+	s64 (*get_tsc_offset)(struct hvkm_vp *vp);
 };
 
 /*
@@ -209,6 +224,8 @@ int hvkm_vp_create(struct hvkm_partition *p, const struct hvkm_create_vp __user 
 int hvkm_vp_halt(struct hvkm_vp *vp);
 /* Make the VP notice new pending work: wake it, or make it leave the guest. */
 void hvkm_vp_kick(struct hvkm_vp *vp);
+/* The same, and return only once the VP is out of the guest or will see the work. */
+void hvkm_vp_kick_sync(struct hvkm_vp *vp);
 bool hvkm_vp_irq_pending(struct hvkm_vp *vp);
 
 /* fpu.c */
@@ -219,6 +236,7 @@ void hvkm_fpu_load_guest(struct hvkm_vp *vp);
 void hvkm_fpu_save_guest(struct hvkm_vp *vp);
 int hvkm_fpu_get(struct hvkm_vp *vp, struct hvkm_xsave __user *arg);
 int hvkm_fpu_set(struct hvkm_vp *vp, const struct hvkm_xsave __user *arg);
+void hvkm_fpu_read_xmm(struct hvkm_vp *vp, u8 *buf, unsigned int nregs);
 extern unsigned int hvkm_xsave_size;
 
 /* translate.c */
@@ -243,6 +261,7 @@ struct hvkm_walk {
 };
 
 int hvkm_read_guest(struct hvkm_partition *p, u64 gpa, void *buf, unsigned int len);
+int hvkm_write_guest(struct hvkm_partition *p, u64 gpa, const void *buf, unsigned int len);
 int hvkm_walk_gva(struct hvkm_partition *p, const struct hvkm_paging *pg, u64 gva,
 		  struct hvkm_walk *w);
 int hvkm_gva_to_gpa(struct hvkm_partition *p, const struct hvkm_paging *pg,
@@ -261,6 +280,7 @@ bool hvkm_msr_exits_to_vmm(struct hvkm_partition *p, u32 msr);
 
 /* cpuid.c */
 int hvkm_cpuid_set(struct hvkm_partition *p, const struct hvkm_cpuid __user *arg);
+void hvkm_cpuid_answer(struct hvkm_vp *vp, u32 function, u32 index, u32 *regs);
 const struct hvkm_cpuid_entry *hvkm_cpuid_find(const struct hvkm_cpuid_entry *table,
 					       u32 nent, u32 function, u32 index);
 

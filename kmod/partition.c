@@ -182,6 +182,7 @@ int hvkm_partition_create(const struct hvkm_create_partition __user *arg)
 	kref_init(&p->kref);
 	mutex_init(&p->lock);
 	p->max_vps = req.max_vps;
+	hvkm_hv_partition_init(p);
 	p->mm = current->mm;
 	mmgrab(p->mm);
 	ret = hvkm_vendor->partition_init(p);

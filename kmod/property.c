@@ -14,6 +14,9 @@ static int property_get(struct hvkm_partition *p, u32 code, u64 *value)
 	case HV_PARTITION_PROPERTY_PRIVILEGE_FLAGS:
 		*value = p->privileges;
 		return 0;
+	case HV_PARTITION_PROPERTY_REFERENCE_TIME:
+		*value = hvkm_hv_reference_time(p);
+		return 0;
 	case HV_PARTITION_PROPERTY_PROCESSOR_VENDOR:
 		*value = hvkm_caps.vendor == HVKM_VENDOR_SVM ? HV_PROCESSOR_VENDOR_AMD :
 							       HV_PROCESSOR_VENDOR_INTEL;
@@ -42,6 +45,12 @@ int hvkm_partition_property(struct hvkm_partition *p,
 		return -EFAULT;
 	if (prop.reserved)
 		return -EINVAL;
+	/* The clock moves on from the new value; TSC pages follow (tlfs/msr.c). */
+	if (set && prop.code == HV_PARTITION_PROPERTY_REFERENCE_TIME) {
+		hvkm_hv_set_reference_time(p, prop.value);
+		hvkm_hv_reference_time_changed(p);
+		return 0;
+	}
 
 	mutex_lock(&p->lock);
 	if (!set) {
@@ -54,8 +63,7 @@ int hvkm_partition_property(struct hvkm_partition *p,
 	} else if (p->nr_vps) {
 		ret = -EBUSY;	/* what a guest may do is fixed before it runs */
 	} else {
-		p->privileges = prop.value;
-		ret = 0;
+		ret = hvkm_hv_set_privileges(p, prop.value);
 	}
 	mutex_unlock(&p->lock);
 	if (!ret && !set && copy_to_user(arg, &prop, sizeof(prop)))

@@ -57,6 +57,19 @@ void hvkm_vp_kick(struct hvkm_vp *vp)
 		smp_call_function_single(READ_ONCE(vp->cpu), hvkm_vp_kick_ipi, NULL, 0);
 }
 
+/*
+ * For work that must take effect before the caller goes on (a TLB flush):
+ * when this returns, the VP has left the guest, or it will see the work
+ * before it enters again.
+ */
+void hvkm_vp_kick_sync(struct hvkm_vp *vp)
+{
+	smp_mb__after_atomic();
+	wake_up_interruptible(&vp->wq);
+	if (READ_ONCE(vp->mode) == HVKM_IN_GUEST)
+		smp_call_function_single(READ_ONCE(vp->cpu), hvkm_vp_kick_ipi, NULL, 1);
+}
+
 static int hvkm_vp_run(struct hvkm_vp *vp)
 {
 	struct hvkm_run *run = vp->run;

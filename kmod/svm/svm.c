@@ -140,4 +140,5 @@ const struct hvkm_vendor_ops hvkm_svm_ops = {
 	.test_vmrun_loop = hvkm_svm_test_vmrun_loop,
 	.interruptible = hvkm_svm_interruptible,
 	.get_paging = hvkm_svm_get_paging,
+	.get_tsc_offset = hvkm_svm_get_tsc_offset,
 };

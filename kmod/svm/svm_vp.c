@@ -33,9 +33,6 @@
 #define LEN_INVD	2	/* 0f 08 */
 #define LEN_WBINVD	2	/* 0f 09 */
 
-/* HV_STATUS_INVALID_HYPERCALL_CODE: no hypercall is implemented yet. */
-#define HVKM_HV_STATUS_INVALID_HYPERCALL_CODE	2
-
 struct hvkm_svm_vp {
 	struct vmcb *vmcb;
 	unsigned long gprs[HVKM_SVM_NR_GPRS];
@@ -360,6 +357,11 @@ static void svm_enter_guest(struct hvkm_vp *vp)
 		svp->tlb_generation = READ_ONCE(vp->partition->tlb_generation);
 		svp->last_cpu = -1;
 	}
+	/* The guest asked for a flush (tlfs/hypercall.c): the same remedy. */
+	if (test_and_clear_bit(HVKM_PENDING_TLB_FLUSH, &vp->pending_flags)) {
+		svp->last_cpu = -1;
+		vp->stats.tlb_flushes++;
+	}
 	svm_assign_asid(svp);
 	svm_inject_pending(vp);
 	/*
@@ -419,18 +421,13 @@ static int svm_exit_unhandled(struct hvkm_vp *vp)
 static int svm_exit_cpuid(struct hvkm_vp *vp)
 {
 	struct hvkm_svm_vp *svp = to_svm(vp);
-	struct hvkm_partition *p = vp->partition;
-	const struct hvkm_cpuid_entry *e;
-	u32 function = svp->vmcb->save.rax, index = svp->gprs[1];
+	u32 regs[4];
 
-	mutex_lock(&p->lock);
-	e = hvkm_cpuid_find(p->cpuid, p->cpuid_nent, function, index);
-	/* A leaf the table lacks reads as zeros, as on AMD beyond the max leaf. */
-	svp->vmcb->save.rax = e ? e->eax : 0;
-	svp->gprs[3] = e ? e->ebx : 0;
-	svp->gprs[1] = e ? e->ecx : 0;
-	svp->gprs[2] = e ? e->edx : 0;
-	mutex_unlock(&p->lock);
+	hvkm_cpuid_answer(vp, svp->vmcb->save.rax, svp->gprs[HVKM_RCX], regs);
+	svp->vmcb->save.rax = regs[0];
+	svp->gprs[HVKM_RBX] = regs[1];
+	svp->gprs[HVKM_RCX] = regs[2];
+	svp->gprs[HVKM_RDX] = regs[3];
 	svm_skip(svp->vmcb, LEN_CPUID);
 	return HVKM_RESUME;
 }
@@ -933,6 +930,7 @@ static int svm_exit_msr(struct hvkm_vp *vp)
 {
 	struct hvkm_svm_vp *svp = to_svm(vp);
 	struct vmcb *vmcb = svp->vmcb;
+	enum hvkm_hv_msr_action action = HVKM_HV_MSR_DONE;
 	u32 msr = svp->gprs[1];
 	u64 data;
 	int ret;
@@ -949,13 +947,18 @@ static int svm_exit_msr(struct hvkm_vp *vp)
 				    (u32)vmcb->save.rax | (svp->gprs[2] << 32) : 0;
 		return HVKM_EXIT_TO_USER;
 	}
+	/* The VMCB's MSRs, then the synthetic ones (tlfs/msr.c), then msr.c's. */
 	if (vmcb->control.exit_info_1) {
 		data = (u32)vmcb->save.rax | (svp->gprs[2] << 32);
 		ret = svm_msr_set(svp, msr, data);
 		if (ret == -ENOENT)
+			ret = hvkm_hv_msr_set(vp, msr, data, &action);
+		if (ret == -ENOENT)
 			ret = hvkm_msr_set(vp, msr, data);
 	} else {
 		ret = svm_msr_get(svp, msr, &data);
+		if (ret == -ENOENT)
+			ret = hvkm_hv_msr_get(vp, msr, &data);
 		if (ret == -ENOENT)
 			ret = hvkm_msr_get(vp, msr, &data);
 		if (!ret) {
@@ -963,10 +966,52 @@ static int svm_exit_msr(struct hvkm_vp *vp)
 			svp->gprs[2] = data >> 32;
 		}
 	}
-	if (ret)
+	if (ret) {
 		svm_inject_exception(vmcb, X86_TRAP_GP, true, 0);
-	else
-		svm_skip(vmcb, LEN_RDMSR_WRMSR);
+		return HVKM_RESUME;
+	}
+	svm_skip(vmcb, LEN_RDMSR_WRMSR);
+	return action == HVKM_HV_MSR_EXIT ? HVKM_EXIT_TO_USER : HVKM_RESUME;
+}
+
+/*
+ * VMMCALL: a hypercall (TLFS "Hypercall Interface").  A 64-bit caller
+ * (EFER.LMA and CS.L) passes RCX, RDX, R8 and gets RAX; a 32-bit one
+ * passes EDX:EAX, EBX:ECX, EDI:ESI and gets EDX:EAX.  Real mode and CPL > 0
+ * get #UD.
+ */
+static int svm_exit_hypercall(struct hvkm_vp *vp)
+{
+	struct hvkm_svm_vp *svp = to_svm(vp);
+	struct vmcb_save_area *s = &svp->vmcb->save;
+	bool is_64 = (s->efer & EFER_LMA) && (s->cs.attrib & SVM_SELECTOR_L_MASK);
+	unsigned long *r = svp->gprs;
+	struct hvkm_hypercall hc;
+
+	if (!(s->cr0 & X86_CR0_PE) || s->cpl) {
+		svm_inject_exception(svp->vmcb, X86_TRAP_UD, false, 0);
+		return HVKM_RESUME;
+	}
+	if (is_64) {
+		hc.control = r[HVKM_RCX];
+		hc.input = r[HVKM_RDX];
+		hc.output = r[HVKM_R8];
+	} else {
+		hc.control = (u32)s->rax | (u64)(u32)r[HVKM_RDX] << 32;
+		hc.input = (u32)r[HVKM_RCX] | (u64)(u32)r[HVKM_RBX] << 32;
+		hc.output = (u32)r[HVKM_RSI] | (u64)(u32)r[HVKM_RDI] << 32;
+	}
+	if (hvkm_hv_hypercall(vp, &hc)) {
+		svm_inject_exception(svp->vmcb, X86_TRAP_UD, false, 0);
+		return HVKM_RESUME;
+	}
+	if (is_64) {
+		s->rax = hc.result;
+	} else {
+		s->rax = (u32)hc.result;
+		r[HVKM_RDX] = hc.result >> 32;
+	}
+	svm_skip(svp->vmcb, LEN_VMMCALL);
 	return HVKM_RESUME;
 }
 
@@ -992,9 +1037,7 @@ static int svm_handle_exit(struct hvkm_vp *vp)
 	case SVM_EXIT_MSR:
 		return svm_exit_msr(vp);
 	case SVM_EXIT_VMMCALL:
-		vmcb->save.rax = HVKM_HV_STATUS_INVALID_HYPERCALL_CODE;
-		svm_skip(vmcb, LEN_VMMCALL);
-		return HVKM_RESUME;
+		return svm_exit_hypercall(vp);
 	case SVM_EXIT_INVD:
 		svm_skip(vmcb, LEN_INVD);	/* never drop the host's dirty lines */
 		return HVKM_RESUME;
@@ -1115,6 +1158,11 @@ int hvkm_svm_vp_run(struct hvkm_vp *vp)
  * The floor of a world switch for benchmarks (HVKM_TEST_VMRUN_LOOP): the
  * guest entry and exit alone, with CPUID skipped and nothing else handled.
  */
+s64 hvkm_svm_get_tsc_offset(struct hvkm_vp *vp)
+{
+	return to_svm(vp)->vmcb->control.tsc_offset;
+}
+
 int hvkm_svm_test_vmrun_loop(struct hvkm_vp *vp, struct hvkm_test_vmrun_loop *loop)
 {
 	struct hvkm_svm_vp *svp = to_svm(vp);

@@ -32,6 +32,7 @@ SELFTESTS = [
     vm.Step("mmio", 300, "mmio"),
     vm.Step("vp_state", 600, "vp_state"),
     vm.Step("guest_memory", 300, "guest_memory"),
+    vm.Step("hyperv", 300, "hyperv"),
     vm.Step("bad_ioctls", 120, "bad_ioctls"),
 ]
 

@@ -175,12 +175,12 @@ static int partition_properties(void)
 	KSFT_CHECK(property(HVKM_SET_PARTITION_PROPERTY,
 			    HV_PARTITION_PROPERTY_PROCESSOR_CLOCK_FREQUENCY, &v) == -EPERM,
 		   "set read-only");
-	v = 0x2f7f;
+	v = 0x263;	/* runtime, reference counter, hypercalls, VP index, TSC page */
 	KSFT_CHECK(property(HVKM_SET_PARTITION_PROPERTY, HV_PARTITION_PROPERTY_PRIVILEGE_FLAGS,
 			    &v) == 0, "set privileges");
 	v = 0;
 	KSFT_CHECK(property(HVKM_GET_PARTITION_PROPERTY, HV_PARTITION_PROPERTY_PRIVILEGE_FLAGS,
-			    &v) == 0 && v == 0x2f7f, "privileges %#llx", (unsigned long long)v);
+			    &v) == 0 && v == 0x263, "privileges %#llx", (unsigned long long)v);
 	KSFT_CHECK(property(HVKM_GET_PARTITION_PROPERTY, 0x00020000, &v) == -EINVAL, "unknown");
 	KSFT_CHECK(property(HVKM_SET_PARTITION_PROPERTY, 0x12345, &v) == -EINVAL, "unknown set");
 	KSFT_CHECK(vcpu_create(&vm, &vcpu, 0) == 0, "vp");

@@ -108,6 +108,7 @@ struct hvkm_dirty_log {
 
 /* The codes hvkm knows; (ro): read-only. */
 #define HV_PARTITION_PROPERTY_PRIVILEGE_FLAGS		0x00010000
+#define HV_PARTITION_PROPERTY_REFERENCE_TIME		0x00030005 /* 100 ns units */
 #define HV_PARTITION_PROPERTY_PROCESSOR_VENDOR		0x00060000 /* ro */
 #define HV_PARTITION_PROPERTY_PHYSICAL_ADDRESS_WIDTH	0x00060006 /* ro */
 #define HV_PARTITION_PROPERTY_MAX_XSAVE_DATA_SIZE	0x00060008 /* ro */
@@ -123,7 +124,8 @@ struct hvkm_partition_property {
 	__u64 value;
 };
 
-/* TLFS HV_INTERRUPT_TYPE (x64) */
+/* TLFS HV_INTERRUPT_TYPE (x64); the kernel has them in asm/hyperv-tlfs.h. */
+#ifndef __KERNEL__
 #define HV_X64_INTERRUPT_TYPE_FIXED		0x0000
 #define HV_X64_INTERRUPT_TYPE_LOWESTPRIORITY	0x0001
 #define HV_X64_INTERRUPT_TYPE_SMI		0x0002
@@ -132,6 +134,7 @@ struct hvkm_partition_property {
 #define HV_X64_INTERRUPT_TYPE_INIT		0x0005
 #define HV_X64_INTERRUPT_TYPE_SIPI		0x0006
 #define HV_X64_INTERRUPT_TYPE_EXTINT		0x0007
+#endif
 
 /* TLFS HV_X64_INTERRUPT_CONTROL: the type in bits 31:0, then these. */
 #define HV_INTERRUPT_CONTROL_LEVEL_TRIGGERED	0x100000000ULL
@@ -256,7 +259,8 @@ struct hvkm_vp_stats {
 	__u64 exits[HVKM_STAT_NR_EXITS];
 	__u64 interrupts_injected;
 	__u64 nmis_injected;
-	__u64 reserved[6];
+	__u64 tlb_flushes;		/* guest translations dropped by request */
+	__u64 reserved[5];
 };
 
 /*
@@ -370,6 +374,11 @@ struct hvkm_registers {
 #define HVKM_EXIT_IRQ_WINDOW_OPEN 6	/* request_interrupt_window: the VP can take one */
 #define HVKM_EXIT_MMIO		7	/* a decoded access outside guest RAM: hvkm_run.mmio */
 #define HVKM_EXIT_MSR		9	/* RDMSR/WRMSR of an MSR the VMM asked for: hvkm_run.msr */
+#define HVKM_EXIT_SYSTEM_EVENT	10	/* the guest asked for a reset or reported a crash */
+
+/* hvkm_run.system_event.type */
+#define HVKM_SYSTEM_EVENT_RESET	1	/* HV_X64_MSR_RESET written with 1 */
+#define HVKM_SYSTEM_EVENT_CRASH	2	/* HV_X64_MSR_CRASH_CTL written with CrashNotify */
 /* MMIO by an instruction hvkm cannot decode: hvkm_run.emulation */
 #define HVKM_EXIT_EMULATION_FAILURE 8
 
@@ -442,6 +451,17 @@ struct hvkm_run {
 			__u8 insn_len;
 			__u8 insn[15];
 		} emulation;
+		/*
+		 * A reset or crash; the instruction is complete.  For a crash,
+		 * @crash_ctl is what the guest wrote to HV_X64_MSR_CRASH_CTL and
+		 * @crash_params hold HV_X64_MSR_CRASH_P0..P4.
+		 */
+		struct {
+			__u32 type;	/* HVKM_SYSTEM_EVENT_* */
+			__u32 reserved;
+			__u64 crash_ctl;
+			__u64 crash_params[5];
+		} system_event;
 		/* The hardware's own exit code and information. */
 		struct {
 			__u64 exit_code;

@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * hvkm: HV_VP_SET, the sparse processor sets of the "Ex" hypercalls (TLFS
+ * datatypes/hv_vp_set).  Format HV_GENERIC_SET_SPARSE_4K: bank i of the
+ * valid bank mask covers VPs 64*i .. 64*i+63, and the banks present follow
+ * in order; HV_GENERIC_SET_ALL: every VP.  Pure logic, for KUnit.
+ */
+#include <linux/bitmap.h>
+#include <linux/errno.h>
+#include <linux/bitops.h>
+
+#include "tlfs.h"
+
+/* How many bank words follow the header for this set. */
+unsigned int hvkm_hv_vpset_banks(u64 format, u64 bank_mask)
+{
+	return format == HV_GENERIC_SET_SPARSE_4K ? hweight64(bank_mask) : 0;
+}
+
+/*
+ * Fill @vps (max_vps bits) from the set.  -EINVAL for an unknown format;
+ * VP indexes at or beyond @max_vps name no VP and are ignored, as VPs that
+ * do not exist are.
+ */
+int hvkm_hv_vpset_parse(u64 format, u64 bank_mask, const u64 *banks, unsigned int nbanks,
+			unsigned long *vps, unsigned int max_vps)
+{
+	unsigned int bank, i = 0, bit;
+
+	bitmap_zero(vps, max_vps);
+	if (format == HV_GENERIC_SET_ALL) {
+		bitmap_fill(vps, max_vps);
+		return 0;
+	}
+	if (format != HV_GENERIC_SET_SPARSE_4K)
+		return -EINVAL;
+	if (hweight64(bank_mask) != nbanks)
+		return -EINVAL;
+	for (bank = 0; bank < 64; bank++) {
+		if (!(bank_mask & BIT_ULL(bank)))
+			continue;
+		for (bit = 0; bit < 64; bit++) {
+			unsigned int index = bank * 64 + bit;
+
+			if ((banks[i] & BIT_ULL(bit)) && index < max_vps)
+				__set_bit(index, vps);
+		}
+		i++;
+	}
+	return 0;
+}
