@@ -3,7 +3,7 @@
 #   make            hvkm.ko against KDIR, and the userspace programs
 #   make deps       install every Debian package needed (as root)
 #   make check      everything below, then all tests in the QEMU test VMs
-#   make check TESTS=<glob>   only the tests whose names match
+#   make check TESTS=<glob>[,<glob>...]   only the tests whose names match
 #   make demo       boot the QEMU test VM and show hvkm working in it
 #   make bench      exit costs on hvkm and on KVM in the test VM
 #

@@ -45,7 +45,7 @@ void hvkm_cpuid_answer(struct hvkm_vp *vp, u32 function, u32 index, u32 *regs)
 		regs[3] = e->edx;
 	} else if (!hvkm_hv_cpuid(p, function, regs)) {
 		/* A leaf the table lacks reads as zeros, as on AMD beyond the max leaf. */
-		regs[0] = regs[1] = regs[2] = regs[3] = 0;
+		memset(regs, 0, 4 * sizeof(*regs));
 	}
 	mutex_unlock(&p->lock);
 	if (function == 1)

@@ -64,6 +64,7 @@ void hvkm_vp_kick(struct hvkm_vp *vp)
  */
 void hvkm_vp_kick_sync(struct hvkm_vp *vp)
 {
+	/* Pairs with the smp_mb() after the VP sets IN_GUEST, as in hvkm_vp_kick(). */
 	smp_mb__after_atomic();
 	wake_up_interruptible(&vp->wq);
 	if (READ_ONCE(vp->mode) == HVKM_IN_GUEST)

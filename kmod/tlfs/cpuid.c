@@ -50,7 +50,7 @@ bool hvkm_hv_cpuid(struct hvkm_partition *p, u32 function, u32 *regs)
 
 	if (function < 0x40000000 || function > 0x4fffffff)
 		return false;
-	regs[0] = regs[1] = regs[2] = regs[3] = 0;
+	memset(regs, 0, 4 * sizeof(*regs));
 	switch (function) {
 	case 0x40000000:
 		regs[0] = HVKM_HV_CPUID_MAX_LEAF;

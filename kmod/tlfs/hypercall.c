@@ -50,24 +50,6 @@ struct hv_call {
 	u16 (*run)(struct hv_call_ctx *ctx);
 };
 
-/*
- * The common checks on the hypercall input value (TLFS "Hypercall Inputs",
- * "Common Hypercall Status Codes").  Pure: KUnit drives it.
- */
-u16 hvkm_hv_check_control(u64 control, bool is_rep, bool var_header_ok)
-{
-	u64 count = (control & HV_HYPERCALL_REP_COMP_MASK) >> HV_HYPERCALL_REP_COMP_OFFSET;
-	u64 start = (control & HV_HYPERCALL_REP_START_MASK) >> HV_HYPERCALL_REP_START_OFFSET;
-
-	if (control & HV_HYPERCALL_RSVD_MASK)
-		return HV_STATUS_INVALID_HYPERCALL_INPUT;
-	if ((control & HV_HYPERCALL_VARHEAD_MASK) && !var_header_ok)
-		return HV_STATUS_INVALID_HYPERCALL_INPUT;
-	if (is_rep ? (!count || start >= count) : (count || start))
-		return HV_STATUS_INVALID_HYPERCALL_INPUT;
-	return HV_STATUS_SUCCESS;
-}
-
 static struct hvkm_vp *hv_vp(struct hvkm_partition *p, unsigned int index)
 {
 	return index < p->max_vps ? READ_ONCE(p->vps[index]) : NULL;
@@ -151,7 +133,7 @@ static u16 hv_target_set(struct hv_call_ctx *ctx, unsigned int offset, bool ex,
 	return HV_STATUS_SUCCESS;
 }
 
-/* HvCallFlushVirtualAddressSpace/List and their Ex forms (0x0002, 0x0003, 0x0013, 0x0014). */
+/* HvCallFlushVirtualAddressSpace/List and the Ex forms (0x0002, 0x0003, 0x0013, 0x0014). */
 static u16 hv_flush(struct hv_call_ctx *ctx)
 {
 	bool ex = ctx->code == HVCALL_FLUSH_VIRTUAL_ADDRESS_SPACE_EX ||

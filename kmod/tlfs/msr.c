@@ -8,6 +8,7 @@
  */
 #include <asm/tsc.h>
 #include <linux/errno.h>
+#include <linux/moduleparam.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 
@@ -65,11 +66,18 @@ static int hv_write_hypercall_page(struct hvkm_partition *p, u64 gpa)
 	return ret;
 }
 
+static bool trust_tsc;
+module_param(trust_tsc, bool, 0644);
+MODULE_PARM_DESC(trust_tsc,
+		 "Offer guests the reference TSC page even when the host TSC is not known to be constant (emulated CPUs)");
+
 /* Whether guests may compute time from the TSC: one constant, stable rate. */
 static bool hv_tsc_trusted(void)
 {
-	return boot_cpu_has(X86_FEATURE_CONSTANT_TSC) && !check_tsc_unstable() &&
-	       tsc_khz;
+	if (!tsc_khz)
+		return false;
+	return READ_ONCE(trust_tsc) ||
+	       (boot_cpu_has(X86_FEATURE_CONSTANT_TSC) && !check_tsc_unstable());
 }
 
 /*

@@ -101,10 +101,10 @@ s64 hvkm_hv_tsc_page_offset(s64 ref_offset, s64 tsc_offset, u64 scale);
 
 /* tlfs/hypercall.c */
 int hvkm_hv_hypercall(struct hvkm_vp *vp, struct hvkm_hypercall *hc);
-/* Whether a control value is well formed for its call (pure, for KUnit). */
-u16 hvkm_hv_check_control(u64 control, bool is_rep, bool var_header_ok);
 
-/* tlfs/vpset.c: HV_VP_SET to a bitmap of VP indexes (pure) */
+/* tlfs/hypercall_input.c (pure): is the input value well formed for its call */
+u16 hvkm_hv_check_control(u64 control, bool is_rep, bool var_header_ok);
+/* HV_VP_SET to a bitmap of VP indexes */
 int hvkm_hv_vpset_parse(u64 format, u64 bank_mask, const u64 *banks, unsigned int nbanks,
 			unsigned long *vps, unsigned int max_vps);
 unsigned int hvkm_hv_vpset_banks(u64 format, u64 bank_mask);

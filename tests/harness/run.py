@@ -58,23 +58,22 @@ DEFAULT_PROFILES = ["debug", "stock", "stock-nosvm", "stock-nonpt"]
 
 
 class Selector:
-    """Which tests a --tests pattern asks for."""
+    """Which tests a --tests pattern asks for: globs separated by commas."""
 
     def __init__(self, pattern):
-        if pattern and not any(c in pattern for c in "*?["):
-            pattern = f"*{pattern}*"
-        self.pattern = pattern
+        self.patterns = [p if any(c in p for c in "*?[") else f"*{p}*"
+                         for p in pattern.split(",") if p]
 
     def wants(self, name):
-        return not self.pattern or fnmatch.fnmatchcase(name, self.pattern)
+        return not self.patterns or any(fnmatch.fnmatchcase(name, p) for p in self.patterns)
 
     def may_want_under(self, prefix):
         """Whether some test named PREFIX/... could match (may say yes too often)."""
-        if not self.pattern or self.wants(prefix):
+        if not self.patterns or self.wants(prefix):
             return True
         under = prefix + "/"
-        head = re.split(r"[*?[]", self.pattern, maxsplit=1)[0]
-        return head.startswith(under) or under.startswith(head)
+        heads = [re.split(r"[*?[]", p, maxsplit=1)[0] for p in self.patterns]
+        return any(h.startswith(under) or under.startswith(h) for h in heads)
 
 
 def report(results, selector):

@@ -197,6 +197,14 @@ class SelectorTest(unittest.TestCase):
         self.assertFalse(s.may_want_under("stock/kvm_coexist"))
         self.assertFalse(s.may_want_under("debug/dev_ioctl"))
 
+    def test_commas_separate_globs(self):
+        s = run.Selector("stock/hyperv/*,debug/kunit/*")
+        self.assertTrue(s.wants("stock/hyperv/hypercall_abi"))
+        self.assertTrue(s.wants("debug/kunit/hvkm_tlfs/tsc_scale_math"))
+        self.assertFalse(s.wants("debug/hyperv/hypercall_abi"))
+        self.assertTrue(s.may_want_under("debug/kunit"))
+        self.assertFalse(s.may_want_under("stock/kunit"))
+
     def test_empty_pattern_selects_all(self):
         s = run.Selector("")
         self.assertTrue(s.wants("anything"))

@@ -8,6 +8,7 @@
 
 #include "msr.c"
 #include "cpuid.c"
+#include "tlfs/cpuid.c"
 
 static void apic_base_reset_and_rules(struct kunit *test)
 {

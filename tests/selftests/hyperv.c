@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "lib/guest.h"
+#include "lib/hvkm_test.h"
 #include "lib/ksft.h"
 
 #define MEM_SIZE	(16 << 20)
@@ -735,10 +736,20 @@ static bool host_tsc_trusted(void)
 	return constant;
 }
 
-static int reference_time_and_tsc_page(void)
+#define TRUST_TSC	"/sys/module/hvkm/parameters/trust_tsc"
+
+/*
+ * The reference counter continues from what the VMM set; the TSC page is
+ * valid exactly when the host's TSC can be trusted (or the administrator
+ * says so), and then gives the same time as the MSR.
+ */
+static int reference_time(bool trust)
 {
 	uint64_t t2 = 0, base = 5ULL << 40;
+	bool valid = trust || host_tsc_trusted();
 	struct ucall uc;
+
+	KSFT_CHECK(write_file(TRUST_TSC, trust ? "1" : "0") == 0, "set trust_tsc");
 
 	KSFT_CHECK(start(guest_reference_time, 0, PRIV_ALL) == 0, "setup");
 	KSFT_CHECK(property(vm.fd, HVKM_SET_PARTITION_PROPERTY,
@@ -750,14 +761,24 @@ static int reference_time_and_tsc_page(void)
 		   "reference time %llu, set %llu, now %llu", (unsigned long long)uc.args[0],
 		   (unsigned long long)base, (unsigned long long)t2);
 	KSFT_CHECK(vcpu_expect_ucall(&vm, &vcpu, UCALL_SYNC, &uc) == 0, "TSC page");
-	ksft_print_msg("TSC page sequence %llu; host TSC %s", (unsigned long long)uc.args[0],
-		       host_tsc_trusted() ? "constant" : "not constant");
-	KSFT_CHECK(!!uc.args[0] == host_tsc_trusted(),
-		   "sequence %llu with a host TSC that is %sconstant",
-		   (unsigned long long)uc.args[0], host_tsc_trusted() ? "" : "not ");
+	ksft_print_msg("TSC page sequence %llu; host TSC %sconstant, trust_tsc=%d",
+		       (unsigned long long)uc.args[0], host_tsc_trusted() ? "" : "not ", trust);
+	KSFT_CHECK(!!uc.args[0] == valid, "sequence %llu, want %s",
+		   (unsigned long long)uc.args[0], valid ? "valid" : "0");
 	KSFT_CHECK(vcpu_expect_ucall(&vm, &vcpu, UCALL_DONE, &uc) == 0, "consistency");
 	vm_stop(&vm, &vcpu);
+	write_file(TRUST_TSC, "0");
 	return KSFT_PASS;
+}
+
+static int reference_time_and_tsc_page(void)
+{
+	return reference_time(false);
+}
+
+static int tsc_page_matches_reference_counter(void)
+{
+	return reference_time(true);
 }
 
 /* ---- crash, reset, idle ----------------------------------------------------------------- */
@@ -854,6 +875,7 @@ static const struct ksft_case cases[] = {
 	KSFT_CASE(ipi_hypercalls_across_vps),
 	KSFT_CASE(tlb_flush_hypercalls),
 	KSFT_CASE(reference_time_and_tsc_page),
+	KSFT_CASE(tsc_page_matches_reference_counter),
 	KSFT_CASE(crash_and_reset_exits),
 	KSFT_CASE(guest_idle_halts),
 };

@@ -332,18 +332,29 @@ static int cpuid_from_table(void)
 	return KSFT_PASS;
 }
 
-static int vmmcall_without_hypercalls(void)
+/* Hypercalls are not allowed in real mode (TLFS "Legal Hypercall Environments"): #UD. */
+static int vmmcall_in_real_mode_raises_ud(void)
 {
 	static const uint8_t code[] = {
 		0x0f, 0x01, 0xd9,	/* vmmcall */
-		0xe7, 0x30,		/* out 0x30, ax */
 		0xf4,
 	};
+	static const uint8_t handler[] = {
+		0xb0, 0x06, 0xe6, 0x40,	/* mov al, 6; out 0x40, al */
+		0xf4,
+	};
+	uint16_t ivt_ud[2] = { 0x100, CODE_SEG };
+	uint64_t rip;
 	int ret = setup_guest(code, sizeof(code), 1);
 
 	KSFT_CHECK(ret == 0, "setup: %s", strerror(-ret));
-	/* HV_STATUS_INVALID_HYPERCALL_CODE until the TLFS hypercalls land. */
-	KSFT_CHECK(expect_io(0x30, 2, HVKM_IO_OUT, 2) == KSFT_PASS, "status");
+	memcpy(vm.mem + CODE_GPA + 0x100, handler, sizeof(handler));
+	memcpy(vm.mem + 6 * 4, ivt_ud, sizeof(ivt_ud));
+	KSFT_CHECK(expect_io(0x40, 1, HVKM_IO_OUT, 6) == KSFT_PASS, "#UD handler ran");
+	KSFT_CHECK(*(uint16_t *)(vm.mem + CODE_GPA + 0xfffe - 6) == 0,
+		   "pushed IP %#x", *(uint16_t *)(vm.mem + CODE_GPA + 0xfffe - 6));
+	KSFT_CHECK(vcpu_get_reg(&vcpu, HV_X64_REGISTER_RIP, &rip) == 0 && rip == 0x104,
+		   "rip %#llx", (unsigned long long)rip);
 	teardown();
 	return KSFT_PASS;
 }
@@ -785,7 +796,7 @@ static const struct ksft_case cases[] = {
 	KSFT_CASE(port_io),
 	KSFT_CASE(string_io),
 	KSFT_CASE(cpuid_from_table),
-	KSFT_CASE(vmmcall_without_hypercalls),
+	KSFT_CASE(vmmcall_in_real_mode_raises_ud),
 	KSFT_CASE(unknown_msr_raises_gp),
 	KSFT_CASE(msr_exits_to_vmm),
 	KSFT_CASE(triple_fault_exits),

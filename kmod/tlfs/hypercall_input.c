@@ -1,15 +1,35 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * hvkm: HV_VP_SET, the sparse processor sets of the "Ex" hypercalls (TLFS
- * datatypes/hv_vp_set).  Format HV_GENERIC_SET_SPARSE_4K: bank i of the
- * valid bank mask covers VPs 64*i .. 64*i+63, and the banks present follow
- * in order; HV_GENERIC_SET_ALL: every VP.  Pure logic, for KUnit.
+ * hvkm: parsing hypercall input (pure logic, driven by KUnit in
+ * tests/kunit/tlfs_test.c): the hypercall input value, and HV_VP_SET, the
+ * sparse processor sets of the "Ex" hypercalls (TLFS datatypes/hv_vp_set).
+ * Format HV_GENERIC_SET_SPARSE_4K: bank i of the valid bank mask covers VPs
+ * 64*i .. 64*i+63, and the banks present follow in order;
+ * HV_GENERIC_SET_ALL: every VP.
  */
 #include <linux/bitmap.h>
 #include <linux/errno.h>
 #include <linux/bitops.h>
 
 #include "tlfs.h"
+
+/*
+ * The common checks on the hypercall input value (TLFS "Hypercall Inputs",
+ * "Common Hypercall Status Codes").  Pure: KUnit drives it.
+ */
+u16 hvkm_hv_check_control(u64 control, bool is_rep, bool var_header_ok)
+{
+	u64 count = (control & HV_HYPERCALL_REP_COMP_MASK) >> HV_HYPERCALL_REP_COMP_OFFSET;
+	u64 start = (control & HV_HYPERCALL_REP_START_MASK) >> HV_HYPERCALL_REP_START_OFFSET;
+
+	if (control & HV_HYPERCALL_RSVD_MASK)
+		return HV_STATUS_INVALID_HYPERCALL_INPUT;
+	if ((control & HV_HYPERCALL_VARHEAD_MASK) && !var_header_ok)
+		return HV_STATUS_INVALID_HYPERCALL_INPUT;
+	if (is_rep ? (!count || start >= count) : (count || start))
+		return HV_STATUS_INVALID_HYPERCALL_INPUT;
+	return HV_STATUS_SUCCESS;
+}
 
 /* How many bank words follow the header for this set. */
 unsigned int hvkm_hv_vpset_banks(u64 format, u64 bank_mask)
