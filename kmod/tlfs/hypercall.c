@@ -297,8 +297,9 @@ static u16 hv_dispatch(struct hvkm_vp *vp, struct hvkm_hypercall *hc, const stru
 }
 
 /*
- * 0: hc->result holds the hypercall result value; -EPERM: the guest gets #UD (CPL > 0, real mode, or no
- * hypercall page established, TLFS "Legal Hypercall Environments").
+ * 0: hc->result holds the hypercall result value.  -EPERM: the guest gets
+ * #UD, as for CPL > 0 and real mode (TLFS "Legal Hypercall Environments"),
+ * which the backend checks: here, no hypercall page was established.
  */
 int hvkm_hv_hypercall(struct hvkm_vp *vp, struct hvkm_hypercall *hc)
 {
