@@ -247,6 +247,7 @@ int hvkm_partition_property(struct hvkm_partition *p,
 			    struct hvkm_partition_property __user *arg, bool set);
 
 /* interrupt.c */
+void hvkm_vp_deliver_irq(struct hvkm_vp *vp, u8 vector, bool auto_eoi);
 int hvkm_assert_interrupt(struct hvkm_partition *p,
 			  const struct hvkm_assert_interrupt __user *arg);
 

@@ -13,6 +13,18 @@
 
 #define HVKM_FIRST_FIXED_VECTOR	16	/* 0-15 are reserved for exceptions */
 
+/*
+ * A fixed interrupt for @vp from inside the kernel: IPI hypercalls, the
+ * SynIC, synthetic timers in direct mode.  With @auto_eoi (a SINT with
+ * AutoEOI) the vector needs no EOI from the guest.  Callable from any
+ * context, hrtimer callbacks included.
+ */
+void hvkm_vp_deliver_irq(struct hvkm_vp *vp, u8 vector, bool auto_eoi)
+{
+	set_bit(vector, vp->pending_irqs);
+	hvkm_vp_kick(vp);
+}
+
 static struct hvkm_vp *hvkm_vp_by_apic_id(struct hvkm_partition *p, u64 apic_id)
 {
 	u32 i;

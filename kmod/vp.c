@@ -44,9 +44,10 @@ static void hvkm_vp_kick_ipi(void *unused)
 }
 
 /*
- * Called after pending work was set.  The VP checks for work with
- * interrupts off after announcing IN_GUEST, so either it sees the work, or
- * this sees IN_GUEST and the IPI makes it leave the guest.
+ * Called after pending work was set, from any context (hrtimer callbacks
+ * too).  The VP checks for work with interrupts off after announcing
+ * IN_GUEST, so either it sees the work, or this sees IN_GUEST and the
+ * reschedule IPI makes it leave the guest.
  */
 void hvkm_vp_kick(struct hvkm_vp *vp)
 {
@@ -54,7 +55,7 @@ void hvkm_vp_kick(struct hvkm_vp *vp)
 	smp_mb__after_atomic();
 	wake_up_interruptible(&vp->wq);
 	if (READ_ONCE(vp->mode) == HVKM_IN_GUEST)
-		smp_call_function_single(READ_ONCE(vp->cpu), hvkm_vp_kick_ipi, NULL, 0);
+		smp_send_reschedule(READ_ONCE(vp->cpu));
 }
 
 /*

@@ -90,10 +90,8 @@ static void hv_send_ipis(struct hvkm_vp *self, const unsigned long *set, u32 vec
 	for_each_set_bit(i, set, p->max_vps) {
 		struct hvkm_vp *vp = hv_vp(p, i);
 
-		if (!vp)
-			continue;
-		set_bit(vector, vp->pending_irqs);
-		hvkm_vp_kick(vp);
+		if (vp)
+			hvkm_vp_deliver_irq(vp, vector, false);
 	}
 	mutex_unlock(&p->lock);
 }
