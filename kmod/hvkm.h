@@ -13,6 +13,7 @@
 #include <linux/types.h>
 #include <linux/wait.h>
 
+#include "lapic/lapic.h"
 #include "tlfs/tlfs.h"
 
 struct mm_struct;
@@ -87,6 +88,9 @@ struct hvkm_vp_msrs {
 #define HVKM_PENDING_NMI	0
 /* Drop the VP's cached guest translations before it next runs. */
 #define HVKM_PENDING_TLB_FLUSH	1
+/* An INIT, a SIPI from the local APIC (lapic_irq.c), handled by the run loop. */
+#define HVKM_PENDING_INIT	2
+#define HVKM_PENDING_SIPI	3
 
 enum {
 	HVKM_OUTSIDE_GUEST,
@@ -109,9 +113,11 @@ struct hvkm_vp {
 	struct hvkm_vp_stats stats;
 	/* The guest's x87/SSE/AVX state while the host's is loaded (fpu.c). */
 	struct xregs_state *xsave;
-	/* Asserted interrupts waiting for injection; set from any thread. */
-	DECLARE_BITMAP(pending_irqs, 256);
-	unsigned long pending_flags;	/* HVKM_PENDING_* bits */
+	/* The local APIC (lapic/): interrupts wait in its IRR. */
+	struct hvkm_lapic *lapic;
+	/* After INIT an application processor waits for a SIPI. */
+	bool wait_for_sipi;
+	unsigned long pending_flags;	/* HVKM_PENDING_* bits, set from any thread */
 	/* Where the VP runs, for kicks: IN_GUEST between entry and exit. */
 	int mode;
 	int cpu;
@@ -176,6 +182,12 @@ struct hvkm_vendor_ops {
 	void (*get_paging)(struct hvkm_vp *vp, struct hvkm_paging *pg, unsigned int *cpl);
 	/* What the VP's TSC adds to the host's. */
 	s64 (*get_tsc_offset)(struct hvkm_vp *vp);
+	/*
+	 * INIT (SDM 10.4.7.3): the registers as after reset; with
+	 * @sipi_vector >= 0 the state a SIPI starts the VP in: real mode at
+	 * vector * 0x1000.
+	 */
+	void (*init_vp)(struct hvkm_vp *vp, int sipi_vector);
 };
 
 /*

@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * hvkm: interrupts the VMM asserts (HvCallAssertVirtualInterrupt semantics,
- * TLFS "Virtual Interrupts").  Until the in-kernel local APIC lands they are
- * delivered directly: fixed and lowest-priority interrupts to the VP with
- * the destination APIC id, NMIs likewise; the backend injects them.
+ * hvkm: interrupts from the VMM (HvCallAssertVirtualInterrupt semantics,
+ * TLFS "Virtual Interrupts") and from kernel sources, into the local APICs
+ * (lapic/).
  */
 #include <linux/bitops.h>
 #include <linux/string.h>
@@ -21,26 +20,32 @@
  */
 void hvkm_vp_deliver_irq(struct hvkm_vp *vp, u8 vector, bool auto_eoi)
 {
-	set_bit(vector, vp->pending_irqs);
-	hvkm_vp_kick(vp);
+	hvkm_lapic_accept(vp, &(struct hvkm_lapic_irq){
+		.vector = vector, .delivery = HVKM_DM_FIXED, .auto_eoi = auto_eoi,
+	});
 }
 
-static struct hvkm_vp *hvkm_vp_by_apic_id(struct hvkm_partition *p, u64 apic_id)
+static bool hvkm_apic_id_exists(struct hvkm_partition *p, u64 apic_id)
 {
+	bool found = false;
 	u32 i;
 
-	lockdep_assert_held(&p->lock);
-	for (i = 0; i < p->max_vps; i++)
-		if (p->vps[i] && p->vps[i]->apic_id == apic_id)
-			return p->vps[i];
-	return NULL;
+	mutex_lock(&p->lock);
+	for (i = 0; i < p->max_vps && !found; i++)
+		found = p->vps[i] && p->vps[i]->apic_id == apic_id;
+	mutex_unlock(&p->lock);
+	return found;
 }
 
+/*
+ * HvCallAssertVirtualInterrupt for the VMM (its IOAPIC, PIC, MSIs): an
+ * interrupt message to the local APICs the destination names.
+ */
 int hvkm_assert_interrupt(struct hvkm_partition *p,
 			  const struct hvkm_assert_interrupt __user *arg)
 {
 	struct hvkm_assert_interrupt req;
-	struct hvkm_vp *vp;
+	struct hvkm_lapic_irq irq = {};
 	u32 type;
 
 	if (copy_from_user(&req, arg, sizeof(req)))
@@ -48,8 +53,8 @@ int hvkm_assert_interrupt(struct hvkm_partition *p,
 	if (req.target_vtl || req.reserved0 || req.reserved1 ||
 	    memchr_inv(req.reserved, 0, sizeof(req.reserved)))
 		return -EINVAL;
-	/* Level-triggered and logical destinations need the local APIC. */
-	if (req.control >> 32)
+	if (req.control >> 32 & ~(u64)((HV_INTERRUPT_CONTROL_LEVEL_TRIGGERED |
+					HV_INTERRUPT_CONTROL_LOGICAL_DEST) >> 32))
 		return -EINVAL;
 	type = req.control;
 	switch (type) {
@@ -59,20 +64,26 @@ int hvkm_assert_interrupt(struct hvkm_partition *p,
 			return -EINVAL;
 		break;
 	case HV_X64_INTERRUPT_TYPE_NMI:
+	case HV_X64_INTERRUPT_TYPE_INIT:
+		break;
+	case HV_X64_INTERRUPT_TYPE_SIPI:
+	case HV_X64_INTERRUPT_TYPE_EXTINT:
+		if (req.vector > 255)
+			return -EINVAL;
 		break;
 	default:
 		return -EINVAL;
 	}
-
-	mutex_lock(&p->lock);
-	vp = hvkm_vp_by_apic_id(p, req.dest_addr);
-	if (vp) {
-		if (type == HV_X64_INTERRUPT_TYPE_NMI)
-			set_bit(HVKM_PENDING_NMI, &vp->pending_flags);
-		else
-			set_bit(req.vector, vp->pending_irqs);
-		hvkm_vp_kick(vp);
-	}
-	mutex_unlock(&p->lock);
-	return vp ? 0 : -ENOENT;
+	irq.vector = req.vector;
+	irq.delivery = type;	/* HV_X64_INTERRUPT_TYPE_* are the APIC's delivery modes */
+	irq.level = req.control & HV_INTERRUPT_CONTROL_LEVEL_TRIGGERED;
+	irq.assert = true;
+	irq.logical = req.control & HV_INTERRUPT_CONTROL_LOGICAL_DEST;
+	irq.dest = req.dest_addr;
+	if (req.dest_addr > U32_MAX ||
+	    (!irq.logical && req.dest_addr != 0xff && req.dest_addr != U32_MAX &&
+	     !hvkm_apic_id_exists(p, req.dest_addr)))
+		return -ENOENT;
+	hvkm_lapic_deliver(p, NULL, &irq);
+	return 0;
 }

@@ -117,6 +117,28 @@ int hvkm_msr_get(struct hvkm_vp *vp, u32 msr, u64 *data)
 	}
 }
 
+/*
+ * IA32_APIC_BASE (SDM 10.12.5): the BSP flag is the hardware's; the mode
+ * (disabled, xAPIC, x2APIC) changes only along the allowed transitions:
+ * x2APIC needs the APIC enabled and is left only by disabling it.
+ */
+static bool apic_base_valid(u64 old, u64 new)
+{
+	u64 mode = APIC_BASE_ENABLE | APIC_BASE_EXTD;
+
+	if (new & ~(APIC_BASE_ADDR | mode | APIC_BASE_BSP))
+		return false;
+	if ((new & APIC_BASE_BSP) != (old & APIC_BASE_BSP))
+		return false;
+	if ((new & mode) == APIC_BASE_EXTD)
+		return false;				/* x2APIC while disabled */
+	if ((old & mode) == mode && (new & mode) == APIC_BASE_ENABLE)
+		return false;				/* x2APIC straight to xAPIC */
+	if (!(old & APIC_BASE_ENABLE) && (new & mode) == mode)
+		return false;				/* disabled straight to x2APIC */
+	return true;
+}
+
 int hvkm_msr_set(struct hvkm_vp *vp, u32 msr, u64 data)
 {
 	struct hvkm_vp_msrs *m = &vp->msrs;
@@ -141,9 +163,7 @@ int hvkm_msr_set(struct hvkm_vp *vp, u32 msr, u64 data)
 		return 0;	/* writes to banks that do not exist are dropped */
 	switch (msr) {
 	case MSR_IA32_APICBASE:
-		/* The BSP flag is the hardware's to set; x2APIC comes with the LAPIC. */
-		if (data & ~(APIC_BASE_ADDR | APIC_BASE_ENABLE | APIC_BASE_BSP) ||
-		    (data & APIC_BASE_BSP) != (m->apic_base & APIC_BASE_BSP))
+		if (!apic_base_valid(m->apic_base, data))
 			return -EINVAL;
 		m->apic_base = data;
 		return 0;

@@ -20,14 +20,48 @@ MODULE_PARM_DESC(test_hooks, "Allow test-only ioctls (benchmarks); never on a pr
 
 bool hvkm_vp_irq_pending(struct hvkm_vp *vp)
 {
-	return !bitmap_empty(vp->pending_irqs, 256);
+	return hvkm_lapic_pending(vp) >= 0;
 }
 
-/* HLT ends with an NMI, or an interrupt the VP would take (IF=1). */
+/* HLT ends with an NMI, INIT or SIPI, or an interrupt the VP would take (IF=1). */
 static bool hvkm_vp_has_work(struct hvkm_vp *vp)
 {
 	return test_bit(HVKM_PENDING_NMI, &vp->pending_flags) ||
+	       hvkm_lapic_has_init_sipi(vp) ||
 	       (hvkm_vp_irq_pending(vp) && hvkm_vendor->interruptible(vp));
+}
+
+/*
+ * INIT and SIPI (SDM 8.4, 10.4.7.3): INIT puts the VP in its reset state
+ * with the local APIC reset; an application processor then waits for a
+ * SIPI, which starts it in real mode at vector * 4 KiB.  0, or -EINTR when
+ * a signal ends the wait.
+ */
+static int hvkm_vp_init_sipi(struct hvkm_vp *vp)
+{
+	bool bsp = vp->msrs.apic_base & BIT_ULL(8);
+
+	for (;;) {
+		if (test_and_clear_bit(HVKM_PENDING_INIT, &vp->pending_flags)) {
+			hvkm_vendor->init_vp(vp, -1);
+			hvkm_lapic_reset(vp);
+			clear_bit(HVKM_PENDING_NMI, &vp->pending_flags);
+			vp->halted = false;
+			vp->wait_for_sipi = !bsp;
+		}
+		if (!vp->wait_for_sipi)
+			break;
+		if (test_and_clear_bit(HVKM_PENDING_SIPI, &vp->pending_flags)) {
+			hvkm_vendor->init_vp(vp, READ_ONCE(vp->lapic->sipi_vector));
+			vp->wait_for_sipi = false;
+			break;
+		}
+		if (wait_event_interruptible(vp->wq, hvkm_lapic_has_init_sipi(vp)))
+			return -EINTR;
+	}
+	/* A SIPI to a VP that is not waiting for one is ignored. */
+	clear_bit(HVKM_PENDING_SIPI, &vp->pending_flags);
+	return 0;
 }
 
 int hvkm_vp_halt(struct hvkm_vp *vp)
@@ -81,6 +115,10 @@ static int hvkm_vp_run(struct hvkm_vp *vp)
 		if (READ_ONCE(run->immediate_exit) || signal_pending(current)) {
 			run->exit_reason = HVKM_EXIT_INTR;
 			return -EINTR;
+		}
+		if (vp->wait_for_sipi || hvkm_lapic_has_init_sipi(vp)) {
+			if (hvkm_vp_init_sipi(vp))
+				continue;
 		}
 		if (vp->halted) {
 			ret = hvkm_vp_halt(vp);
@@ -240,6 +278,7 @@ static int hvkm_vp_mmap(struct file *file, struct vm_area_struct *vma)
 /* The VP's own memory; safe on a VP whose allocation stopped half way. */
 static void hvkm_vp_free_memory(struct hvkm_vp *vp)
 {
+	hvkm_lapic_free(vp);
 	hvkm_fpu_free(vp);
 	free_page((unsigned long)vp->io_data);
 	free_page((unsigned long)vp->run);
@@ -304,6 +343,11 @@ int hvkm_vp_create(struct hvkm_partition *p, const struct hvkm_create_vp __user 
 	mutex_init(&vp->run_lock);
 	init_waitqueue_head(&vp->wq);
 	hvkm_msrs_reset(vp);
+	ret = hvkm_lapic_create(vp);
+	if (ret) {
+		hvkm_vp_free_memory(vp);
+		return ret;
+	}
 	vp->mode = HVKM_OUTSIDE_GUEST;
 	vp->cpu = -1;
 

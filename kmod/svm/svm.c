@@ -141,4 +141,5 @@ const struct hvkm_vendor_ops hvkm_svm_ops = {
 	.interruptible = hvkm_svm_interruptible,
 	.get_paging = hvkm_svm_get_paging,
 	.get_tsc_offset = hvkm_svm_get_tsc_offset,
+	.init_vp = hvkm_svm_init_vp,
 };

@@ -142,35 +142,16 @@ static void svm_init_segment(struct vmcb_seg *seg, u16 attrib)
 }
 
 /*
- * The VMCB of a VP at reset (AMD APM vol. 2, 14.1.3 "Processor
+ * The guest state at reset and INIT (AMD APM vol. 2, 14.1.3 "Processor
  * Initialization State"): real mode, CS:IP F000:FFF0 with CS base FFFF0000.
  */
-static void svm_init_vmcb(struct hvkm_vp *vp)
+static void svm_reset_save(struct hvkm_vp *vp)
 {
-	struct vmcb_control_area *c = &to_svm(vp)->vmcb->control;
-	struct vmcb_save_area *s = &to_svm(vp)->vmcb->save;
-	static const unsigned int intercepts[] = {
-		INTERCEPT_INTR, INTERCEPT_NMI, INTERCEPT_SMI, INTERCEPT_CPUID,
-		INTERCEPT_HLT, INTERCEPT_INVD, INTERCEPT_RDPMC, INTERCEPT_IOIO_PROT,
-		INTERCEPT_MSR_PROT, INTERCEPT_SHUTDOWN, INTERCEPT_VMRUN,
-		INTERCEPT_VMMCALL, INTERCEPT_VMLOAD, INTERCEPT_VMSAVE,
-		INTERCEPT_STGI, INTERCEPT_CLGI, INTERCEPT_SKINIT, INTERCEPT_WBINVD,
-		INTERCEPT_MONITOR, INTERCEPT_MWAIT, INTERCEPT_XSETBV,
-		INTERCEPT_INVLPGA, INTERCEPT_RDPRU,
-	};
-	unsigned int i;
+	struct hvkm_svm_vp *svp = to_svm(vp);
+	struct vmcb_save_area *s = &svp->vmcb->save;
 
-	for (i = 0; i < ARRAY_SIZE(intercepts); i++)
-		svm_set_intercept_bit(c, intercepts[i], true);
-	/* Debug registers 0-3 are not switched yet: the guest may not touch any. */
-	for (i = INTERCEPT_DR0_READ; i <= INTERCEPT_DR7_WRITE; i++)
-		svm_set_intercept_bit(c, i, true);
-	c->iopm_base_pa = __pa(hvkm_svm_iopm);
-	c->msrpm_base_pa = __pa(hvkm_svm_msrpm);
-	c->int_ctl = V_INTR_MASKING_MASK;
-	c->nested_ctl = SVM_NESTED_CTL_NP_ENABLE;
-	c->nested_cr3 = __pa(to_npt(vp->partition)->root);
-
+	memset(s, 0, sizeof(*s));
+	memset(svp->gprs, 0, sizeof(svp->gprs));
 	svm_init_segment(&s->cs, SVM_SELECTOR_P_MASK | SVM_SELECTOR_S_MASK |
 			 SVM_SELECTOR_READ_MASK | SVM_SELECTOR_CODE_MASK);
 	s->cs.selector = 0xf000;
@@ -193,6 +174,55 @@ static void svm_init_vmcb(struct hvkm_vp *vp)
 	s->dr6 = DR6_RESERVED;
 	s->dr7 = 0x400;				/* DR7 reset value: bit 10 reads as 1 */
 	s->g_pat = 0x0007040600070406ULL;	/* the PAT reset value */
+}
+
+/* The VMCB of a new VP: what hvkm intercepts, its tables, the reset state. */
+static void svm_init_vmcb(struct hvkm_vp *vp)
+{
+	struct vmcb_control_area *c = &to_svm(vp)->vmcb->control;
+	static const unsigned int intercepts[] = {
+		INTERCEPT_INTR, INTERCEPT_NMI, INTERCEPT_SMI, INTERCEPT_CPUID,
+		INTERCEPT_HLT, INTERCEPT_INVD, INTERCEPT_RDPMC, INTERCEPT_IOIO_PROT,
+		INTERCEPT_MSR_PROT, INTERCEPT_SHUTDOWN, INTERCEPT_VMRUN,
+		INTERCEPT_VMMCALL, INTERCEPT_VMLOAD, INTERCEPT_VMSAVE,
+		INTERCEPT_STGI, INTERCEPT_CLGI, INTERCEPT_SKINIT, INTERCEPT_WBINVD,
+		INTERCEPT_MONITOR, INTERCEPT_MWAIT, INTERCEPT_XSETBV,
+		INTERCEPT_INVLPGA, INTERCEPT_RDPRU,
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(intercepts); i++)
+		svm_set_intercept_bit(c, intercepts[i], true);
+	/* Debug registers 0-3 are not switched yet: the guest may not touch any. */
+	for (i = INTERCEPT_DR0_READ; i <= INTERCEPT_DR7_WRITE; i++)
+		svm_set_intercept_bit(c, i, true);
+	c->iopm_base_pa = __pa(hvkm_svm_iopm);
+	c->msrpm_base_pa = __pa(hvkm_svm_msrpm);
+	c->int_ctl = V_INTR_MASKING_MASK;
+	c->nested_ctl = SVM_NESTED_CTL_NP_ENABLE;
+	c->nested_cr3 = __pa(to_npt(vp->partition)->root);
+
+	svm_reset_save(vp);
+}
+
+/* INIT, and the start a SIPI gives (SDM 8.4.4.1 / APM 15.27.8). */
+void hvkm_svm_init_vp(struct hvkm_vp *vp, int sipi_vector)
+{
+	struct hvkm_svm_vp *svp = to_svm(vp);
+	struct vmcb_control_area *c = &svp->vmcb->control;
+
+	svm_reset_save(vp);
+	c->event_inj = 0;
+	c->int_state = 0;
+	c->int_ctl &= ~(V_TPR_MASK | V_IRQ_MASK | V_IGN_TPR_MASK | V_INTR_PRIO_MASK);
+	svm_set_intercept_bit(c, INTERCEPT_VINTR, false);
+	svm_set_intercept_bit(c, INTERCEPT_IRET, false);
+	svp->nmi_masked = false;
+	if (sipi_vector >= 0) {
+		svp->vmcb->save.cs.selector = sipi_vector << 8;
+		svp->vmcb->save.cs.base = (u64)sipi_vector << 12;
+		svp->vmcb->save.rip = 0;
+	}
 }
 
 int hvkm_svm_vp_create(struct hvkm_vp *vp)
@@ -269,6 +299,28 @@ void hvkm_svm_get_paging(struct hvkm_vp *vp, struct hvkm_paging *pg, unsigned in
 }
 
 /*
+ * The guest's CR8 is V_TPR in the VMCB (APM 15.21.1, V_INTR_MASKING) and
+ * TPR[7:4] in the local APIC.  While an interrupt waits only for the TPR
+ * to drop, CR8 writes are intercepted so that hvkm sees the drop.
+ */
+static void svm_sync_tpr_in(struct hvkm_vp *vp)
+{
+	struct vmcb_control_area *c = &to_svm(vp)->vmcb->control;
+
+	c->int_ctl = (c->int_ctl & ~V_TPR_MASK) | (hvkm_lapic_get_tpr(vp) >> 4);
+	svm_set_intercept_bit(c, INTERCEPT_CR8_WRITE, hvkm_lapic_blocked_by_tpr(vp));
+}
+
+static void svm_sync_tpr_out(struct hvkm_vp *vp)
+{
+	struct vmcb_control_area *c = &to_svm(vp)->vmcb->control;
+	u32 tpr = hvkm_lapic_get_tpr(vp);
+
+	if ((tpr >> 4) != (c->int_ctl & V_TPR_MASK))
+		hvkm_lapic_set_tpr(vp, (c->int_ctl & V_TPR_MASK) << 4);
+}
+
+/*
  * Inject what is pending, if the VP can take it now (AMD APM vol. 2, 15.20
  * "Event Injection"); otherwise ask for a VINTR exit when it can, by way of
  * a virtual interrupt that the guest's IF holds back (15.21.4).  An NMI
@@ -288,9 +340,8 @@ static void svm_inject_pending(struct hvkm_vp *vp)
 			svp->nmi_masked = true;
 			svm_set_intercept_bit(c, INTERCEPT_IRET, true);
 			vp->stats.nmis_injected++;
-		} else if (svm_interruptible(svp) && hvkm_vp_irq_pending(vp)) {
-			vector = find_last_bit(vp->pending_irqs, 256);
-			clear_bit(vector, vp->pending_irqs);
+		} else if (svm_interruptible(svp) && (vector = hvkm_lapic_pending(vp)) >= 0) {
+			hvkm_lapic_ack(vp, vector);
 			c->event_inj = vector | SVM_EVTINJ_TYPE_INTR | SVM_EVTINJ_VALID;
 			vp->stats.interrupts_injected++;
 		}
@@ -305,6 +356,7 @@ static void svm_inject_pending(struct hvkm_vp *vp)
 		c->int_ctl |= V_IRQ_MASK | V_IGN_TPR_MASK | (0xf << V_INTR_PRIO_SHIFT);
 		svm_set_intercept_bit(c, INTERCEPT_VINTR, true);
 	}
+	svm_sync_tpr_in(vp);
 }
 
 static void svm_clear_window(struct vmcb_control_area *c)
@@ -376,6 +428,7 @@ static void svm_enter_guest(struct hvkm_vp *vp)
 	start = local_clock();
 	svm_world_switch(svp);
 	vp->stats.guest_ns += local_clock() - start;
+	svm_sync_tpr_out(vp);
 	if (switch_aux)
 		wrmsrl(MSR_TSC_AUX, host_aux);
 	WRITE_ONCE(vp->mode, HVKM_OUTSIDE_GUEST);
@@ -640,6 +693,24 @@ static int svm_exit_emulation_failure(struct hvkm_vp *vp, u64 gpa, const u8 *ins
 	return HVKM_EXIT_TO_USER;
 }
 
+/* The xAPIC page: the access is the local APIC's, done without leaving ring 0. */
+static int svm_lapic_mmio(struct hvkm_vp *vp, const struct hvkm_insn *insn, u64 gpa)
+{
+	struct hvkm_svm_vp *svp = to_svm(vp);
+	u64 *reg = svm_gpr(svp, insn->reg), value;
+
+	if (insn->op == HVKM_INSN_LOAD) {
+		hvkm_lapic_mmio_read(vp, gpa, insn->size, &value);
+		*reg = hvkm_insn_load_result(insn, *reg, value);
+	} else {
+		value = insn->op == HVKM_INSN_STORE_IMM ? insn->imm :
+			insn->reg_high8 ? *reg >> 8 : *reg;
+		hvkm_lapic_mmio_write(vp, gpa, insn->size, value);
+	}
+	svm_set_rip(svp->vmcb, svp->vmcb->save.rip + insn->len);
+	return HVKM_RESUME;
+}
+
 /*
  * An access outside guest RAM: decode the instruction at RIP and hand the
  * VMM {gpa, size, direction, data}.  A write completes now; a read when the
@@ -657,6 +728,8 @@ static int svm_exit_mmio(struct hvkm_vp *vp, u64 gpa)
 
 	if (hvkm_decode(bytes, got, svm_code_size(s), &insn))
 		return svm_exit_emulation_failure(vp, gpa, bytes, got);
+	if (hvkm_lapic_mmio_claims(vp, gpa))
+		return svm_lapic_mmio(vp, &insn, gpa);
 
 	run->exit_reason = HVKM_EXIT_MMIO;
 	run->mmio.gpa = gpa;
@@ -753,6 +826,9 @@ static int svm_exit_npf(struct hvkm_vp *vp)
 	u64 leaf;
 	int ret;
 
+	/* The xAPIC page is the APIC's even where the VMM put RAM (SDM 10.4.1). */
+	if (hvkm_lapic_mmio_claims(vp, gpa))
+		return svm_exit_mmio(vp, gpa);
 	seq = READ_ONCE(p->mmu_invalidate_seq);
 	/* The count is read before the lookup: an invalidation after it makes the map retry. */
 	smp_rmb();
@@ -947,18 +1023,22 @@ static int svm_exit_msr(struct hvkm_vp *vp)
 				    (u32)vmcb->save.rax | (svp->gprs[2] << 32) : 0;
 		return HVKM_EXIT_TO_USER;
 	}
-	/* The VMCB's MSRs, then the synthetic ones (tlfs/msr.c), then msr.c's. */
+	/* The VMCB's MSRs, the synthetic ones (tlfs/msr.c), the APIC's, then msr.c's. */
 	if (vmcb->control.exit_info_1) {
 		data = (u32)vmcb->save.rax | (svp->gprs[2] << 32);
 		ret = svm_msr_set(svp, msr, data);
 		if (ret == -ENOENT)
 			ret = hvkm_hv_msr_set(vp, msr, data, &action);
 		if (ret == -ENOENT)
+			ret = hvkm_lapic_wrmsr(vp, msr, data);
+		if (ret == -ENOENT)
 			ret = hvkm_msr_set(vp, msr, data);
 	} else {
 		ret = svm_msr_get(svp, msr, &data);
 		if (ret == -ENOENT)
 			ret = hvkm_hv_msr_get(vp, msr, &data);
+		if (ret == -ENOENT)
+			ret = hvkm_lapic_rdmsr(vp, msr, &data);
 		if (ret == -ENOENT)
 			ret = hvkm_msr_get(vp, msr, &data);
 		if (!ret) {
@@ -1015,6 +1095,32 @@ static int svm_exit_hypercall(struct hvkm_vp *vp)
 	return HVKM_RESUME;
 }
 
+/*
+ * MOV CR8, reg while an interrupt waits for the TPR to drop.  Without
+ * decode assists the instruction is decoded here: [REX] 0F 22 /r with
+ * ModRM.reg = 0 plus REX.R naming CR8 and ModRM.rm (+REX.B) the register.
+ */
+static int svm_exit_cr8_write(struct hvkm_vp *vp)
+{
+	struct hvkm_svm_vp *svp = to_svm(vp);
+	u8 b[HVKM_INSN_MAX];
+	unsigned int got = svm_fetch_insn(vp, b), i = 0;
+	u8 rex = 0, modrm;
+
+	if (got > 0 && (b[0] & 0xf0) == 0x40 && svm_code_size(&svp->vmcb->save) == 8)
+		rex = b[i++];
+	if (got < i + 3 || b[i] != 0x0f || b[i + 1] != 0x22)
+		return svm_exit_emulation_failure(vp, 0, b, got);
+	modrm = b[i + 2];
+	if ((modrm >> 6) != 3 || (((modrm >> 3) & 7) | (rex & 4 ? 8 : 0)) != 8)
+		return svm_exit_emulation_failure(vp, 0, b, got);
+	hvkm_lapic_set_tpr(vp, (*svm_gpr(svp, (modrm & 7) | (rex & 1 ? 8 : 0)) & 0xf) << 4);
+	svp->vmcb->control.int_ctl = (svp->vmcb->control.int_ctl & ~V_TPR_MASK) |
+				     (hvkm_lapic_get_tpr(vp) >> 4);
+	svm_skip(svp->vmcb, i + 3);
+	return HVKM_RESUME;
+}
+
 static int svm_handle_exit(struct hvkm_vp *vp)
 {
 	struct vmcb *vmcb = to_svm(vp)->vmcb;
@@ -1038,6 +1144,8 @@ static int svm_handle_exit(struct hvkm_vp *vp)
 		return svm_exit_msr(vp);
 	case SVM_EXIT_VMMCALL:
 		return svm_exit_hypercall(vp);
+	case SVM_EXIT_WRITE_CR8:
+		return svm_exit_cr8_write(vp);
 	case SVM_EXIT_INVD:
 		svm_skip(vmcb, LEN_INVD);	/* never drop the host's dirty lines */
 		return HVKM_RESUME;

@@ -21,11 +21,12 @@
 				 HV_FEATURE_GUEST_CRASH_MSR_AVAILABLE)
 
 /*
- * 0x40000004.EAX: use the flush and IPI hypercalls, with sparse VP sets;
- * relaxed timing (no watchdogs on a VP that was not scheduled); and no
+ * 0x40000004.EAX: use the flush and IPI hypercalls, with sparse VP sets,
+ * and the APIC's EOI/ICR/TPR MSRs; relaxed timing (no watchdogs on a VP that was not scheduled); and no
  * AutoEOI for SynIC interrupts (bit 9), which needs the local APIC's help.
  */
 #define HV_RECOMMENDATIONS	(HV_X64_REMOTE_TLB_FLUSH_RECOMMENDED |		\
+				 HV_X64_APIC_ACCESS_RECOMMENDED |		\
 				 HV_X64_RELAXED_TIMING_RECOMMENDED |		\
 				 HV_DEPRECATING_AEOI_RECOMMENDED |		\
 				 HV_X64_CLUSTER_IPI_RECOMMENDED |		\

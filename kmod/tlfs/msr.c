@@ -185,6 +185,8 @@ int hvkm_hv_msr_get(struct hvkm_vp *vp, u32 msr, u64 *data)
 	struct hvkm_hv_partition *hv = &p->hv;
 
 	switch (msr) {
+	case HV_X64_MSR_EOI:
+		return -EINVAL;		/* write-only */
 	case HV_X64_MSR_GUEST_OS_ID:
 		if (!hv_granted(vp, HV_MSR_HYPERCALL_AVAILABLE))
 			return -EINVAL;
@@ -234,6 +236,16 @@ int hvkm_hv_msr_get(struct hvkm_vp *vp, u32 msr, u64 *data)
 		if (!hv_granted(vp, HV_MSR_APIC_ACCESS_AVAILABLE))
 			return -EINVAL;
 		*data = vp->hv.vp_assist;
+		return 0;
+	case HV_X64_MSR_ICR:
+		if (!hv_granted(vp, HV_MSR_APIC_ACCESS_AVAILABLE))
+			return -EINVAL;
+		*data = hvkm_lapic_read_icr(vp);
+		return 0;
+	case HV_X64_MSR_TPR:
+		if (!hv_granted(vp, HV_MSR_APIC_ACCESS_AVAILABLE))
+			return -EINVAL;
+		*data = hvkm_lapic_get_tpr(vp);
 		return 0;
 	case HV_X64_MSR_GUEST_IDLE:
 		if (!hv_granted(vp, HV_MSR_GUEST_IDLE_AVAILABLE))
@@ -295,6 +307,24 @@ int hvkm_hv_msr_set(struct hvkm_vp *vp, u32 msr, u64 data, enum hvkm_hv_msr_acti
 		    (data & ~VP_ASSIST_VALID) || !hv_gpa_valid(data))
 			return -EINVAL;
 		vp->hv.vp_assist = data;
+		return 0;
+	/*
+	 * The APIC's EOI, ICR and TPR as MSRs in either APIC mode (TLFS
+	 * "Virtual Interrupt Controller"): the same effect as the registers.
+	 */
+	case HV_X64_MSR_EOI:
+		if (!hv_granted(vp, HV_MSR_APIC_ACCESS_AVAILABLE))
+			return -EINVAL;
+		hvkm_lapic_eoi(vp);
+		return 0;
+	case HV_X64_MSR_ICR:
+		if (!hv_granted(vp, HV_MSR_APIC_ACCESS_AVAILABLE))
+			return -EINVAL;
+		return hvkm_lapic_write_icr(vp, data);
+	case HV_X64_MSR_TPR:
+		if (!hv_granted(vp, HV_MSR_APIC_ACCESS_AVAILABLE) || (data & ~0xffULL))
+			return -EINVAL;
+		hvkm_lapic_set_tpr(vp, data);
 		return 0;
 	case HV_X64_MSR_CRASH_P0 ... HV_X64_MSR_CRASH_P4:
 		mutex_lock(&hv->lock);

@@ -33,6 +33,7 @@ SELFTESTS = [
     vm.Step("vp_state", 600, "vp_state"),
     vm.Step("guest_memory", 300, "guest_memory"),
     vm.Step("hyperv", 300, "hyperv"),
+    vm.Step("lapic", 300, "lapic"),
     vm.Step("bad_ioctls", 120, "bad_ioctls"),
 ]
 

@@ -34,6 +34,9 @@
 #define MSR_REFERENCE_TSC	0x40000021
 #define MSR_TSC_FREQUENCY	0x40000022
 #define MSR_APIC_FREQUENCY	0x40000023
+#define MSR_HV_EOI		0x40000070
+#define MSR_HV_ICR		0x40000071
+#define MSR_HV_TPR		0x40000072
 #define MSR_VP_ASSIST_PAGE	0x40000073
 #define MSR_GUEST_IDLE		0x400000f0
 #define MSR_CRASH_P0		0x40000100
@@ -51,7 +54,9 @@
 #define PRIV_POST_MESSAGES	(1ULL << (32 + 4))
 #define PRIV_CPU_MANAGEMENT	(1ULL << (32 + 12))
 #define PRIV_EXT_HYPERCALLS	(1ULL << (32 + 20))
-#define PRIV_ALL		(PRIV_VP_RUNTIME | PRIV_TIME_REF_COUNT | PRIV_HYPERCALL |	\
+#define PRIV_STATS		(1ULL << 8)
+#define PRIV_ALL		(PRIV_VP_RUNTIME | PRIV_TIME_REF_COUNT | PRIV_APIC_ACCESS |	\
+				 PRIV_HYPERCALL |						\
 				 PRIV_VP_INDEX | PRIV_RESET | PRIV_REFERENCE_TSC |		\
 				 PRIV_GUEST_IDLE | PRIV_FREQUENCY | PRIV_EXT_HYPERCALLS)
 
@@ -229,6 +234,7 @@ static void guest_discovery(uint64_t max_vps)
 	GUEST_ASSERT(r[3] & (1u << 8) && r[3] & (1u << 10));	/* frequency, crash MSRs */
 	cpuid(0x40000004, r);
 	GUEST_ASSERT(r[0] & (1u << 9));				/* AutoEOI deprecated */
+	GUEST_ASSERT(r[0] & (1u << 3));				/* APIC MSRs recommended */
 	GUEST_ASSERT(r[0] & (1u << 2) && r[0] & (1u << 10) && r[0] & (1u << 11));
 	cpuid(0x40000005, r);
 	GUEST_ASSERT_EQ(r[0], max_vps);
@@ -292,8 +298,13 @@ static void guest_msrs(uint64_t tsc_hz)
 	GUEST_ASSERT_EQ(guest_wrmsr_safe(MSR_REFERENCE_TSC, (uintptr_t)tsc_page | 2), GP);
 	GUEST_ASSERT_EQ(guest_wrmsr_safe(MSR_RESET, 2), GP);
 	GUEST_ASSERT_EQ(guest_wrmsr_safe(MSR_CRASH_CTL, 1), GP);
-	/* Not granted to this partition: the local APIC's enlightenments. */
-	GUEST_ASSERT_EQ(guest_rdmsr_safe(MSR_VP_ASSIST_PAGE, &v), GP);
+	/* The VP assist page: a page number and the enable bit; RsvdP reads as 0. */
+	GUEST_ASSERT_EQ(rdmsr(MSR_VP_ASSIST_PAGE), 0);
+	wrmsr(MSR_VP_ASSIST_PAGE, (uintptr_t)hv_out | 1);
+	GUEST_ASSERT_EQ(rdmsr(MSR_VP_ASSIST_PAGE), (uintptr_t)hv_out | 1);
+	GUEST_ASSERT_EQ(guest_wrmsr_safe(MSR_VP_ASSIST_PAGE, (uintptr_t)hv_out | 2), GP);
+	GUEST_ASSERT_EQ(guest_rdmsr_safe(MSR_HV_EOI, &v), GP);		/* write-only */
+	GUEST_ASSERT_EQ(guest_wrmsr_safe(MSR_HV_TPR, 0x100), GP);
 	/* No such synthetic MSR. */
 	GUEST_ASSERT_EQ(guest_rdmsr_safe(0x40000004, &v), GP);
 	GUEST_ASSERT_EQ(guest_rdmsr_safe(0x400000ff, &v), GP);
@@ -331,6 +342,10 @@ static const struct {
 	{ MSR_TSC_FREQUENCY, PRIV_FREQUENCY },
 	{ MSR_APIC_FREQUENCY, PRIV_FREQUENCY },
 	{ MSR_GUEST_IDLE, PRIV_GUEST_IDLE },
+	{ MSR_VP_ASSIST_PAGE, PRIV_APIC_ACCESS },
+	{ MSR_HV_EOI, PRIV_APIC_ACCESS },
+	{ MSR_HV_ICR, PRIV_APIC_ACCESS },
+	{ MSR_HV_TPR, PRIV_APIC_ACCESS },
 };
 
 static void guest_msr_denied(uint64_t msr)
@@ -376,7 +391,7 @@ static int privileges_property(void)
 	v = PRIV_ALL | PRIV_CPU_MANAGEMENT;
 	KSFT_CHECK(property(vm.fd, HVKM_SET_PARTITION_PROPERTY,
 			    HV_PARTITION_PROPERTY_PRIVILEGE_FLAGS, &v) == -EINVAL, "root privilege");
-	v = PRIV_ALL | PRIV_APIC_ACCESS;
+	v = PRIV_ALL | PRIV_STATS;
 	KSFT_CHECK(property(vm.fd, HVKM_SET_PARTITION_PROPERTY,
 			    HV_PARTITION_PROPERTY_PRIVILEGE_FLAGS, &v) == -EINVAL,
 		   "a privilege hvkm does not implement yet");
@@ -507,6 +522,7 @@ static void guest_ipi_to_self(uint64_t arg)
 
 	(void)arg;
 	hv_enable();
+	guest_apic_enable();
 	asm volatile("sti");
 	/* Fast, a 64-bit mask: vector, VTL 0, VP 0. */
 	GUEST_ASSERT_EQ(hv_call(HC_SEND_IPI | HC_FAST, 0x41, 1), HV_SUCCESS);
@@ -575,6 +591,7 @@ static void guest_ipi_sender(uint64_t arg)
 static void guest_ipi_receiver(uint64_t arg)
 {
 	(void)arg;
+	guest_apic_enable();
 	asm volatile("sti");
 	vp1_ready = 1;
 	while (!guest_irq_count[0x52])
@@ -826,6 +843,7 @@ static int crash_and_reset_exits(void)
 static void guest_idles(uint64_t arg)
 {
 	(void)arg;
+	guest_apic_enable();
 	asm volatile("sti");
 	GUEST_ASSERT_EQ(rdmsr(MSR_GUEST_IDLE), 0);
 	GUEST_ASSERT_EQ(guest_irq_count[0x60], 1);

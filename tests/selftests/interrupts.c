@@ -45,6 +45,7 @@ static int expect_ucall(int want)
 static void guest_priorities(uint64_t arg)
 {
 	(void)arg;
+	guest_apic_enable();
 	GUEST_SYNC(1);				/* IF=0: the host asserts meanwhile */
 	GUEST_ASSERT_EQ(guest_irq_seen, 0);
 	asm volatile("sti; nop; nop; cli");
@@ -72,6 +73,7 @@ static int held_while_if_clear_then_highest_first(void)
 static void guest_halts(uint64_t arg)
 {
 	(void)arg;
+	guest_apic_enable();
 	asm volatile("sti; hlt; cli");
 	GUEST_ASSERT_EQ(guest_irq_count[0x40], 1);
 	GUEST_DONE();
@@ -80,6 +82,7 @@ static void guest_halts(uint64_t arg)
 static void guest_spins(uint64_t arg)
 {
 	(void)arg;
+	guest_apic_enable();
 	asm volatile("sti");
 	while (!guest_irq_count[0x41])
 		asm volatile("pause");
@@ -192,14 +195,16 @@ static int assert_rejects_bad_args(void)
 	KSFT_CHECK(assert_irq(HV_X64_INTERRUPT_TYPE_FIXED, 0, 15) == -EINVAL, "vector 15");
 	KSFT_CHECK(assert_irq(HV_X64_INTERRUPT_TYPE_FIXED, 0, 256) == -EINVAL, "vector 256");
 	KSFT_CHECK(assert_irq(HV_X64_INTERRUPT_TYPE_SMI, 0, 0x30) == -EINVAL, "SMI");
-	KSFT_CHECK(assert_irq(HV_X64_INTERRUPT_TYPE_INIT, 0, 0) == -EINVAL, "INIT");
+	KSFT_CHECK(assert_irq(HV_X64_INTERRUPT_TYPE_REMOTEREAD, 0, 0x30) == -EINVAL, "remote read");
+	KSFT_CHECK(assert_irq(HV_X64_INTERRUPT_TYPE_SIPI, 0, 0x100) == -EINVAL, "SIPI vector");
 	KSFT_CHECK(assert_irq(99, 0, 0x30) == -EINVAL, "type 99");
 	KSFT_CHECK(assert_irq(HV_X64_INTERRUPT_TYPE_FIXED, 7, 0x30) == -ENOENT, "no such APIC id");
-	a.control = HV_INTERRUPT_CONTROL_LOGICAL_DEST;
-	KSFT_CHECK(ioctl(vm.fd, HVKM_ASSERT_INTERRUPT, &a) < 0 && errno == EINVAL, "logical");
-	a.control = HV_INTERRUPT_CONTROL_LEVEL_TRIGGERED;
-	KSFT_CHECK(ioctl(vm.fd, HVKM_ASSERT_INTERRUPT, &a) < 0 && errno == EINVAL, "level");
+	a.control = 1ULL << 34;
+	KSFT_CHECK(ioctl(vm.fd, HVKM_ASSERT_INTERRUPT, &a) < 0 && errno == EINVAL, "control bit 34");
+	a.dest_addr = 1ULL << 32;
 	a.control = 0;
+	KSFT_CHECK(ioctl(vm.fd, HVKM_ASSERT_INTERRUPT, &a) < 0 && errno == ENOENT, "dest > 32 bits");
+	a.dest_addr = 0;
 	a.target_vtl = 1;
 	KSFT_CHECK(ioctl(vm.fd, HVKM_ASSERT_INTERRUPT, &a) < 0 && errno == EINVAL, "vtl");
 	a.target_vtl = 0;

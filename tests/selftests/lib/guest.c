@@ -13,12 +13,14 @@
 #define GPA_GDT		0x4000
 #define GPA_TSS		0x5000
 #define GPA_IDT		0x6000
+#define GPA_PD_APIC	0x7000		/* the 2 MiB around the local APIC */
 #define GPA_STACKS	0x100000	/* 64 KiB per VP, growing down */
 #define STACK_SIZE	0x10000
 #define PROGRAM_MIN	0x400000
 
 #define PTE_P		(1ull << 0)
 #define PTE_RW		(1ull << 1)
+#define PTE_PCD		(1ull << 4)
 #define PTE_PS		(1ull << 7)
 
 /* GDT selectors. */
@@ -65,6 +67,28 @@ void guest_exception(struct exception_frame *f);
 volatile unsigned int guest_irq_count[256];
 volatile uint8_t guest_irq_order[16];
 volatile unsigned int guest_irq_seen;
+volatile int guest_apic_mode;
+
+static inline void guest_wrmsr(uint32_t msr, uint64_t val)
+{
+	asm volatile("wrmsr" : : "c" (msr), "a" ((uint32_t)val), "d" ((uint32_t)(val >> 32))
+		     : "memory");
+}
+
+void guest_apic_enable(void)
+{
+	/* Software-enabled, spurious vector 0xff (SDM 10.9). */
+	*(volatile uint32_t *)(GUEST_APIC_MMIO + 0xf0) = 0x1ff;
+	guest_apic_mode = GUEST_APIC_XAPIC;
+}
+
+void guest_apic_eoi(void)
+{
+	if (guest_apic_mode == GUEST_APIC_X2APIC)
+		guest_wrmsr(0x80b, 0);
+	else if (guest_apic_mode == GUEST_APIC_XAPIC)
+		*(volatile uint32_t *)(GUEST_APIC_MMIO + 0xb0) = 0;
+}
 
 void guest_exception(struct exception_frame *f)
 {
@@ -72,6 +96,8 @@ void guest_exception(struct exception_frame *f)
 	if (f->vector >= 32 || f->vector == 2) {
 		guest_irq_count[f->vector]++;
 		guest_irq_order[guest_irq_seen++ % 16] = f->vector;
+		if (f->vector != 2)
+			guest_apic_eoi();
 		return;
 	}
 	if (!guest_fault_skip)
@@ -150,6 +176,10 @@ int vm_create_long_mode(struct hvkm_vm *vm, size_t mem_size, unsigned int max_vp
 	pdpt[0] = GPA_PD | PTE_P | PTE_RW;
 	for (i = 0; i < 512; i++)
 		pd[i] = ((uint64_t)i << 21) | PTE_P | PTE_RW | PTE_PS;
+	/* The local APIC's page, uncached, at its address (3 GiB + 0x3ee00000). */
+	pdpt[3] = GPA_PD_APIC | PTE_P | PTE_RW;
+	((uint64_t *)gpa(vm, GPA_PD_APIC))[(GUEST_APIC_MMIO >> 21) & 511] =
+		GUEST_APIC_MMIO | PTE_P | PTE_RW | PTE_PS | PTE_PCD;
 
 	/* 64-bit interrupt gates to the stubs, present, DPL 0. */
 	for (i = 0; i < 256; i++) {

@@ -60,6 +60,17 @@ extern volatile unsigned int guest_irq_count[256];
 extern volatile uint8_t guest_irq_order[16];
 extern volatile unsigned int guest_irq_seen;
 
+/*
+ * The local APIC at its reset address, mapped by vm_create_long_mode().
+ * Interrupt handlers send it an EOI once a guest has enabled it.
+ */
+#define GUEST_APIC_MMIO		0xfee00000ULL
+enum { GUEST_APIC_OFF, GUEST_APIC_XAPIC, GUEST_APIC_X2APIC };
+extern volatile int guest_apic_mode;
+/* Software-enable the xAPIC (spurious vector 0xff): fixed interrupts are taken from then on. */
+void guest_apic_enable(void);
+void guest_apic_eoi(void);
+
 extern volatile int guest_fault_vector;		/* -1: none since the last *_safe */
 extern volatile unsigned int guest_fault_skip;	/* bytes to skip on a fault */
 
