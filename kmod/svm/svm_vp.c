@@ -340,7 +340,8 @@ static void svm_inject_pending(struct hvkm_vp *vp)
 			svp->nmi_masked = true;
 			svm_set_intercept_bit(c, INTERCEPT_IRET, true);
 			vp->stats.nmis_injected++;
-		} else if (svm_interruptible(svp) && (vector = hvkm_lapic_pending(vp)) >= 0) {
+		} else if (svm_interruptible(svp) && hvkm_lapic_pending(vp) >= 0) {
+			vector = hvkm_lapic_pending(vp);
 			hvkm_lapic_ack(vp, vector);
 			c->event_inj = vector | SVM_EVTINJ_TYPE_INTR | SVM_EVTINJ_VALID;
 			vp->stats.interrupts_injected++;

@@ -22,8 +22,8 @@
 
 /*
  * 0x40000004.EAX: use the flush and IPI hypercalls, with sparse VP sets,
- * and the APIC's EOI/ICR/TPR MSRs; relaxed timing (no watchdogs on a VP that was not scheduled); and no
- * AutoEOI for SynIC interrupts (bit 9), which needs the local APIC's help.
+ * and the APIC's EOI/ICR/TPR MSRs; relaxed timing (no watchdogs on a VP
+ * that was not scheduled); and no AutoEOI for SynIC interrupts (bit 9).
  */
 #define HV_RECOMMENDATIONS	(HV_X64_REMOTE_TLB_FLUSH_RECOMMENDED |		\
 				 HV_X64_APIC_ACCESS_RECOMMENDED |		\

@@ -544,7 +544,7 @@ static void guest_timer(uint64_t arg)
 	/* TSC deadline: fires once the TSC passes it; the MSR then reads 0. */
 	apic_write(APIC_LVTT, 0x53 | 2 << 17);
 	t0 = rdtsc();
-	deadline = t0 + 1000000;
+	deadline = t0 + 200000000;	/* far enough for the reads below, even under KASAN */
 	wrmsr(MSR_TSC_DEADLINE, deadline);
 	GUEST_ASSERT_EQ(rdmsr(MSR_TSC_DEADLINE), deadline);
 	asm volatile("sti");
