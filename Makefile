@@ -4,6 +4,8 @@
 #   make deps       install every Debian package needed (as root)
 #   make check      everything below, then all tests in the QEMU test VMs
 #   make check TESTS=<glob>[,<glob>...]   only the tests whose names match
+#   make check PROFILES=stock[,...]       only those test VMs (no debug kernel
+#                                         is built unless "debug" is listed)
 #   make demo       boot the QEMU test VM and show hvkm working in it
 #   make bench      exit costs on hvkm and on KVM in the test VM
 #
@@ -19,6 +21,8 @@ KDIR ?= $(or $(wildcard /lib/modules/$(shell uname -r)/build),$(NEWEST_HEADERS))
 STOCK_RELEASE ?= $(shell ls /boot/vmlinuz-*-amd64 2>/dev/null | sed 's|/boot/vmlinuz-||' | sort -V | tail -n1)
 DEBUG_DIR = $(shell tests/kernel/debug-kernel.sh dir)
 TESTS ?=
+PROFILES ?= debug,stock,stock-nosvm,stock-nonpt
+WANT_DEBUG := $(findstring debug,$(PROFILES))
 
 KMOD_SOURCES := Kbuild $(shell find kmod uapi tests/kunit -type f)
 USER_CFLAGS := -O2 -g -Wall -Wextra -Werror -Iuapi
@@ -87,9 +91,9 @@ $(BUILD)/tools/checkpatch.pl:
 		linux-source-6.1/scripts/const_structs.checkpatch
 	touch $@
 
-check: all kmod-stock kmod-debug selftests tools
+check: all kmod-stock $(if $(WANT_DEBUG),kmod-debug) selftests tools
 	python3 tests/harness/run.py --build $(BUILD) --stock-release "$(STOCK_RELEASE)" \
-		--debug-dir "$(DEBUG_DIR)" --tests '$(TESTS)'
+		$(if $(WANT_DEBUG),--debug-dir "$(DEBUG_DIR)") --profiles '$(PROFILES)' --tests '$(TESTS)'
 
 demo: kmod-stock selftests
 	python3 tests/harness/live.py --build $(BUILD) --stock-release "$(STOCK_RELEASE)" demo

@@ -116,6 +116,7 @@ void hvkm_lapic_accept(struct hvkm_vp *vp, const struct hvkm_lapic_irq *irq)
 		if (test_bit(HVKM_PENDING_SIPI, &vp->pending_flags))
 			return;
 		WRITE_ONCE(apic->sipi_vector, irq->vector);
+		/* The vector is visible before the flag the VP tests. */
 		smp_mb__before_atomic();
 		set_bit(HVKM_PENDING_SIPI, &vp->pending_flags);
 		break;
