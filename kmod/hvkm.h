@@ -74,6 +74,12 @@ struct hvkm_partition {
 	long mmu_invalidate_in_progress;
 	/* Bumped when translations were removed: VPs take a fresh ASID/VPID. */
 	unsigned long tlb_generation;
+	/* Level-triggered vectors whose EOI exits to the VMM (HVKM_SET_EOI_EXITS). */
+	unsigned long eoi_exits[BITS_TO_LONGS(256)];
+	/* eventfd -> MSI routes (irqfd.c); irqfd_lock serialises changes. */
+	struct mutex irqfd_lock;
+	struct list_head irqfds;
+	unsigned int nr_irqfds;
 	void *arch;
 };
 
@@ -118,6 +124,8 @@ struct hvkm_vp {
 	/* After INIT an application processor waits for a SIPI. */
 	bool wait_for_sipi;
 	unsigned long pending_flags;	/* HVKM_PENDING_* bits, set from any thread */
+	/* A level-triggered vector the guest EOIed that the VMM wants to hear of, or -1. */
+	int eoi_exit_vector;
 	/* Where the VP runs, for kicks: IN_GUEST between entry and exit. */
 	int mode;
 	int cpu;
@@ -262,6 +270,16 @@ int hvkm_partition_property(struct hvkm_partition *p,
 void hvkm_vp_deliver_irq(struct hvkm_vp *vp, u8 vector, bool auto_eoi);
 int hvkm_assert_interrupt(struct hvkm_partition *p,
 			  const struct hvkm_assert_interrupt __user *arg);
+int hvkm_eoi_exits_set(struct hvkm_partition *p, const struct hvkm_eoi_exits __user *arg);
+
+/* msi.c */
+int hvkm_msi_decode(const struct hvkm_msi *msi, struct hvkm_lapic_irq *irq);
+int hvkm_signal_msi(struct hvkm_partition *p, const struct hvkm_msi __user *arg);
+
+/* irqfd.c */
+void hvkm_irqfd_init(struct hvkm_partition *p);
+int hvkm_irqfd(struct hvkm_partition *p, const struct hvkm_irqfd __user *arg);
+void hvkm_irqfd_release_all(struct hvkm_partition *p);
 
 /* guest_mem.c: guest memory as the kernel reads it */
 

@@ -87,3 +87,16 @@ int hvkm_assert_interrupt(struct hvkm_partition *p,
 	hvkm_lapic_deliver(p, NULL, &irq);
 	return 0;
 }
+
+/* HVKM_SET_EOI_EXITS: the whole bitmap at once; VPs read it word by word. */
+int hvkm_eoi_exits_set(struct hvkm_partition *p, const struct hvkm_eoi_exits __user *arg)
+{
+	struct hvkm_eoi_exits req;
+	unsigned int i;
+
+	if (copy_from_user(&req, arg, sizeof(req)))
+		return -EFAULT;
+	for (i = 0; i < ARRAY_SIZE(req.vectors); i++)
+		bitmap_from_u64(&p->eoi_exits[i * 64 / BITS_PER_LONG], req.vectors[i]);
+	return 0;
+}

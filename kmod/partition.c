@@ -140,6 +140,12 @@ static long hvkm_partition_ioctl(struct file *file, unsigned int cmd,
 		return hvkm_partition_property(p, uarg, false);
 	case HVKM_SET_PARTITION_PROPERTY:
 		return hvkm_partition_property(p, uarg, true);
+	case HVKM_SIGNAL_MSI:
+		return hvkm_signal_msi(p, uarg);
+	case HVKM_IRQFD:
+		return hvkm_irqfd(p, uarg);
+	case HVKM_SET_EOI_EXITS:
+		return hvkm_eoi_exits_set(p, uarg);
 	default:
 		return -ENOTTY;
 	}
@@ -147,6 +153,7 @@ static long hvkm_partition_ioctl(struct file *file, unsigned int cmd,
 
 static int hvkm_partition_release(struct inode *inode, struct file *file)
 {
+	hvkm_irqfd_release_all(file->private_data);
 	hvkm_partition_put(file->private_data);
 	return 0;
 }
@@ -181,6 +188,7 @@ int hvkm_partition_create(const struct hvkm_create_partition __user *arg)
 	}
 	kref_init(&p->kref);
 	mutex_init(&p->lock);
+	hvkm_irqfd_init(p);
 	p->max_vps = req.max_vps;
 	hvkm_hv_partition_init(p);
 	p->mm = current->mm;

@@ -130,6 +130,17 @@ static int hvkm_vp_run(struct hvkm_vp *vp)
 			return ret;
 		if (ret == HVKM_EXIT_TO_USER)
 			return 0;
+		/*
+		 * An EOI completes inside the exit that performed it, which never
+		 * needs userspace itself, so the run page is free to report it.
+		 */
+		if (vp->eoi_exit_vector >= 0) {
+			run->exit_reason = HVKM_EXIT_EOI;
+			memset(&run->eoi, 0, sizeof(run->eoi));
+			run->eoi.vector = vp->eoi_exit_vector;
+			vp->eoi_exit_vector = -1;
+			return 0;
+		}
 		cond_resched();
 	}
 }
@@ -207,6 +218,8 @@ static long hvkm_vp_ioctl(struct file *file, unsigned int cmd, unsigned long arg
 	case HVKM_GET_XSAVE:
 	case HVKM_SET_XSAVE:
 	case HVKM_TRANSLATE_GVA:
+	case HVKM_GET_LAPIC:
+	case HVKM_SET_LAPIC:
 		break;
 	default:
 		return -ENOTTY;
@@ -237,6 +250,12 @@ static long hvkm_vp_ioctl(struct file *file, unsigned int cmd, unsigned long arg
 		break;
 	case HVKM_SET_REGISTERS:
 		ret = hvkm_vp_registers(vp, uarg, true);
+		break;
+	case HVKM_GET_LAPIC:
+		ret = hvkm_lapic_get_state(vp, uarg);
+		break;
+	case HVKM_SET_LAPIC:
+		ret = hvkm_lapic_set_state(vp, uarg);
 		break;
 	default:
 		ret = -ENOTTY;	/* not reached: only the commands above get here */
@@ -342,6 +361,7 @@ int hvkm_vp_create(struct hvkm_partition *p, const struct hvkm_create_vp __user 
 	vp->apic_id = req.apic_id;
 	mutex_init(&vp->run_lock);
 	init_waitqueue_head(&vp->wq);
+	vp->eoi_exit_vector = -1;
 	hvkm_msrs_reset(vp);
 	ret = hvkm_lapic_create(vp);
 	if (ret) {

@@ -136,7 +136,8 @@ static u32 apic_bitmap_reg(const unsigned long *map, u32 index)
 	       bitmap_get_value8(map, index * 32 + 24) << 24;
 }
 
-static u32 apic_read(struct hvkm_vp *vp, u32 off)
+/* A register as software reads it; also what HVKM_GET_LAPIC saves. */
+u32 hvkm_lapic_read_reg(struct hvkm_vp *vp, u32 off)
 {
 	struct hvkm_lapic *apic = vp_apic(vp);
 
@@ -191,7 +192,7 @@ static void apic_set_svr(struct hvkm_vp *vp, u32 val)
 	hvkm_lapic_timer_cancel(apic);
 }
 
-static u32 apic_lvt_valid(u32 off)
+u32 hvkm_lapic_lvt_valid(u32 off)
 {
 	switch (off) {
 	case APIC_LVTT:
@@ -258,9 +259,9 @@ static int apic_write(struct hvkm_vp *vp, u32 off, u64 val64, bool x2apic)
 		return 0;
 	case APIC_LVTT: case APIC_LVTTHMR: case APIC_LVTPC: case APIC_LVT0: case APIC_LVT1:
 	case APIC_LVTERR: case APIC_LVTCMCI:
-		if (x2apic && (val64 & ~(u64)apic_lvt_valid(off)))
+		if (x2apic && (val64 & ~(u64)hvkm_lapic_lvt_valid(off)))
 			return -EINVAL;
-		val &= apic_lvt_valid(off);
+		val &= hvkm_lapic_lvt_valid(off);
 		if (!apic_sw_enabled(apic))
 			val |= APIC_LVT_MASKED;
 		if (off == APIC_LVTT) {
@@ -302,7 +303,7 @@ int hvkm_lapic_mmio_read(struct hvkm_vp *vp, u64 gpa, unsigned int size, u64 *va
 	*val = 0;
 	if (size != 4 || (off & 0xf) || !apic_readable(off, false))
 		return 0;
-	*val = apic_read(vp, off);
+	*val = hvkm_lapic_read_reg(vp, off);
 	return 0;
 }
 
@@ -327,7 +328,7 @@ int hvkm_lapic_msr_get(struct hvkm_vp *vp, u32 msr, u64 *val)
 		*val = hvkm_lapic_read_icr(vp);
 		return 0;
 	}
-	*val = apic_read(vp, off);
+	*val = hvkm_lapic_read_reg(vp, off);
 	return 0;
 }
 

@@ -15,6 +15,7 @@
 
 struct hvkm_vp;
 struct hvkm_partition;
+struct hvkm_lapic_state;
 
 #define HVKM_LAPIC_VECTORS	256
 
@@ -86,6 +87,10 @@ int hvkm_lapic_write_icr(struct hvkm_vp *vp, u64 icr);
 u64 hvkm_lapic_read_icr(struct hvkm_vp *vp);
 void hvkm_lapic_set_tpr(struct hvkm_vp *vp, u32 tpr);
 u32 hvkm_lapic_get_tpr(struct hvkm_vp *vp);
+u32 hvkm_lapic_read_reg(struct hvkm_vp *vp, u32 off);
+u32 hvkm_lapic_lvt_valid(u32 off);
+int hvkm_lapic_get_state(struct hvkm_vp *vp, struct hvkm_lapic_state __user *arg);
+int hvkm_lapic_set_state(struct hvkm_vp *vp, const struct hvkm_lapic_state __user *arg);
 
 /* lapic_irq.c: accepting, prioritizing and delivering */
 void hvkm_lapic_deliver(struct hvkm_partition *p, struct hvkm_vp *src,
@@ -107,5 +112,6 @@ void hvkm_lapic_timer_write(struct hvkm_vp *vp, u32 reg, u32 val);
 u32 hvkm_lapic_timer_current(struct hvkm_vp *vp);
 int hvkm_lapic_set_tsc_deadline(struct hvkm_vp *vp, u64 deadline);
 u64 hvkm_lapic_get_tsc_deadline(struct hvkm_vp *vp);
+void hvkm_lapic_timer_restore(struct hvkm_vp *vp, u32 current_count);
 
 #endif /* HVKM_LAPIC_H */

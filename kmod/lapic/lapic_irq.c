@@ -190,6 +190,12 @@ void hvkm_lapic_eoi(struct hvkm_vp *vp)
 	if (isrv >= HVKM_LAPIC_VECTORS)
 		return;
 	__clear_bit(isrv, apic->isr);
+	/*
+	 * The VMM's IOAPIC clears Remote IRR on the EOI of a level-triggered
+	 * interrupt (SDM 10.8.5); the run loop reports it (HVKM_EXIT_EOI).
+	 */
+	if (test_bit(isrv, apic->tmr) && test_bit(isrv, vp->partition->eoi_exits))
+		vp->eoi_exit_vector = isrv;
 }
 
 bool hvkm_lapic_has_init_sipi(struct hvkm_vp *vp)

@@ -132,3 +132,21 @@ u64 hvkm_lapic_get_tsc_deadline(struct hvkm_vp *vp)
 {
 	return READ_ONCE(vp->lapic->tsc_deadline);
 }
+
+/* After HVKM_SET_LAPIC: one-shot and periodic timers run on from @current_count. */
+void hvkm_lapic_timer_restore(struct hvkm_vp *vp, u32 current_count)
+{
+	struct hvkm_lapic *apic = vp->lapic;
+	u32 lvtt = apic->regs[APIC_LVTT / 4];
+	u64 tick = (u64)apic_divisor(apic->regs[APIC_TDCR / 4]) * NS_PER_APIC_TICK;
+
+	hvkm_lapic_timer_cancel(apic);
+	if (!current_count || !apic->regs[APIC_TMICT / 4] ||
+	    APIC_TIMER_MODE(lvtt) == MODE_TSC_DEADLINE)
+		return;
+	if (APIC_TIMER_MODE(lvtt) == MODE_PERIODIC)
+		apic->timer_period_ns = max_t(u64, apic->regs[APIC_TMICT / 4] * tick,
+					      50 * NSEC_PER_USEC);
+	apic->timer_expires = ktime_add_ns(ktime_get(), current_count * tick);
+	hrtimer_start(&apic->timer, apic->timer_expires, HRTIMER_MODE_ABS_HARD);
+}

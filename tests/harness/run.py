@@ -34,6 +34,7 @@ SELFTESTS = [
     vm.Step("guest_memory", 300, "guest_memory"),
     vm.Step("hyperv", 300, "hyperv"),
     vm.Step("lapic", 300, "lapic"),
+    vm.Step("irq_routing", 300, "irq_routing"),
     vm.Step("bad_ioctls", 120, "bad_ioctls"),
 ]
 

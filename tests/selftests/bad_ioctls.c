@@ -27,6 +27,9 @@ static union {
 	struct hvkm_xsave xs;
 	struct hvkm_translate_gva tg;
 	struct hvkm_test_vmrun_loop loop;
+	struct hvkm_msi msi;
+	struct hvkm_irqfd irqfd;
+	struct hvkm_lapic_state lapic;
 	uint8_t bytes[256];
 } arg;
 
@@ -68,6 +71,10 @@ static void xs_size(void) { arg.xs.size = 1; }
 static void xs_reserved(void) { arg.xs.reserved = 1; }
 static void tg_flags(void) { arg.tg.control_flags = 0x10; }
 static void loop_hooks(void) { arg.loop.iterations = 1; }
+static void msi_reserved(void) { arg.msi.address = 0xfee00000; arg.msi.data = 0x40; arg.msi.reserved = 1; }
+static void irqfd_badf(void) { arg.irqfd.fd = -1; arg.irqfd.msi.address = 0xfee00000; arg.irqfd.msi.data = 0x40; }
+static void irqfd_flags(void) { arg.irqfd.flags = 0x80; }
+static void lapic_id(void) { arg.lapic.regs[0x23] = 9; }
 
 static const struct row rows[] = {
 	{ "api version with argument", DEV, HVKM_GET_API_VERSION, NULL, 1, EINVAL },
@@ -98,6 +105,13 @@ static const struct row rows[] = {
 	{ "property: read-only", PARTITION, HVKM_SET_PARTITION_PROPERTY, pp_ro, 0, EPERM },
 	{ "dirty log: slot", PARTITION, HVKM_GET_DIRTY_LOG, dl_slot, 0, EINVAL },
 	{ "dirty log: no log", PARTITION, HVKM_GET_DIRTY_LOG, dl_none, 0, ENOENT },
+	{ "MSI: bad pointer", PARTITION, HVKM_SIGNAL_MSI, NULL, 8, EFAULT },
+	{ "MSI: address 0", PARTITION, HVKM_SIGNAL_MSI, NULL, 0, EINVAL },
+	{ "MSI: reserved", PARTITION, HVKM_SIGNAL_MSI, msi_reserved, 0, EINVAL },
+	{ "irqfd: bad pointer", PARTITION, HVKM_IRQFD, NULL, 8, EFAULT },
+	{ "irqfd: no such fd", PARTITION, HVKM_IRQFD, irqfd_badf, 0, EBADF },
+	{ "irqfd: flags", PARTITION, HVKM_IRQFD, irqfd_flags, 0, EINVAL },
+	{ "EOI exits: bad pointer", PARTITION, HVKM_SET_EOI_EXITS, NULL, 8, EFAULT },
 	{ "unknown VP ioctl", VP, _IO(HVKMIO, 0x2f), NULL, 0, ENOTTY },
 	{ "partition ioctl on a VP", VP, HVKM_CREATE_VP, NULL, 0, ENOTTY },
 	{ "run with argument", VP, HVKM_RUN_VP, NULL, 1, EINVAL },
@@ -111,6 +125,9 @@ static const struct row rows[] = {
 	{ "xsave: reserved", VP, HVKM_SET_XSAVE, xs_reserved, 0, EINVAL },
 	{ "translate: flags", VP, HVKM_TRANSLATE_GVA, tg_flags, 0, EINVAL },
 	{ "test hook without test_hooks", VP, HVKM_TEST_VMRUN_LOOP, loop_hooks, 0, EPERM },
+	{ "get LAPIC: bad pointer", VP, HVKM_GET_LAPIC, NULL, 8, EFAULT },
+	{ "set LAPIC: bad pointer", VP, HVKM_SET_LAPIC, NULL, 8, EFAULT },
+	{ "set LAPIC: another VP's ID", VP, HVKM_SET_LAPIC, lapic_id, 0, EINVAL },
 };
 
 static struct hvkm_vm vm;

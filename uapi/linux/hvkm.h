@@ -151,6 +151,45 @@ struct hvkm_assert_interrupt {
 	__u64 reserved[2];
 };
 
+/*
+ * HVKM_SIGNAL_MSI: a device's MSI write (SDM 10.11.1, 10.11.2): @address
+ * 0xFEE0_0000-0xFEEF_FFFF with the destination in bits 19:12, DM in bit 2;
+ * @data with the vector in 7:0, the delivery mode in 10:8, level in 14 and
+ * trigger mode in 15.  Delivered through the in-kernel local APICs.
+ */
+#define HVKM_SIGNAL_MSI		_IOW(HVKMIO, 0x30, struct hvkm_msi)
+/*
+ * HVKM_IRQFD: each write to the eventfd @fd sends @msi (the VMM's device
+ * threads interrupt the guest without an ioctl); HVKM_IRQFD_DEASSIGN in
+ * @flags removes the route of @fd.
+ */
+#define HVKM_IRQFD		_IOW(HVKMIO, 0x31, struct hvkm_irqfd)
+/*
+ * HVKM_SET_EOI_EXITS: the vectors (bitmap, vector n in bit n % 64 of
+ * vectors[n / 64]) whose EOI of a level-triggered interrupt ends
+ * HVKM_RUN_VP with HVKM_EXIT_EOI, so the VMM's IOAPIC clears Remote IRR.
+ */
+#define HVKM_SET_EOI_EXITS	_IOW(HVKMIO, 0x32, struct hvkm_eoi_exits)
+
+struct hvkm_msi {
+	__u64 address;
+	__u32 data;
+	__u32 reserved;
+};
+
+#define HVKM_IRQFD_DEASSIGN	0x1u
+
+struct hvkm_irqfd {
+	__s32 fd;
+	__u32 flags;		/* HVKM_IRQFD_* */
+	struct hvkm_msi msi;
+	__u64 reserved[2];
+};
+
+struct hvkm_eoi_exits {
+	__u64 vectors[4];
+};
+
 /* Instruction fetches from the region fault (NPT no-execute). */
 #define HVKM_MEM_NOEXEC		0x1u
 /* Guest writes to the region exit to the VMM as MMIO writes (ROM, flash). */
@@ -211,6 +250,18 @@ struct hvkm_cpuid {
 #define HVKM_SET_XSAVE		_IOW(HVKMIO, 0x25, struct hvkm_xsave)
 /* HvCallTranslateVirtualAddress for the VMM: a GVA page through the VP's paging. */
 #define HVKM_TRANSLATE_GVA	_IOWR(HVKMIO, 0x26, struct hvkm_translate_gva)
+/*
+ * HVKM_GET_LAPIC / HVKM_SET_LAPIC: the VP's local APIC as its xAPIC register
+ * page (SDM table 10-1), offsets 0x000-0x3f0: IRR, ISR and TMR as the
+ * hardware shows them, TMCCT the current count.  SET takes the same and
+ * restarts the timer from TMCCT; the ID must be the VP's own.
+ */
+#define HVKM_GET_LAPIC		_IOR(HVKMIO, 0x27, struct hvkm_lapic_state)
+#define HVKM_SET_LAPIC		_IOW(HVKMIO, 0x28, struct hvkm_lapic_state)
+
+struct hvkm_lapic_state {
+	__u8 regs[1024];
+};
 
 struct hvkm_xsave {
 	__u32 size;		/* HVKM_CAP_XSAVE_SIZE */
@@ -375,6 +426,7 @@ struct hvkm_registers {
 #define HVKM_EXIT_MMIO		7	/* a decoded access outside guest RAM: hvkm_run.mmio */
 #define HVKM_EXIT_MSR		9	/* RDMSR/WRMSR of an MSR the VMM asked for: hvkm_run.msr */
 #define HVKM_EXIT_SYSTEM_EVENT	10	/* the guest asked for a reset or reported a crash */
+#define HVKM_EXIT_EOI		11	/* EOI of a level-triggered vector in HVKM_SET_EOI_EXITS */
 
 /* hvkm_run.system_event.type */
 #define HVKM_SYSTEM_EVENT_RESET	1	/* HV_X64_MSR_RESET written with 1 */
@@ -462,6 +514,11 @@ struct hvkm_run {
 			__u64 crash_ctl;
 			__u64 crash_params[5];
 		} system_event;
+		/* HVKM_EXIT_EOI: the VP's EOI of @vector is complete. */
+		struct {
+			__u8 vector;
+			__u8 reserved[7];
+		} eoi;
 		/* The hardware's own exit code and information. */
 		struct {
 			__u64 exit_code;
