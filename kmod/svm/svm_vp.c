@@ -20,7 +20,7 @@
 #include <asm/trap_pf.h>
 #include <asm/traps.h>
 
-#include "../decode.h"
+#include "../mmio.h"
 #include "svm.h"
 
 /* Set before each entry; still there afterwards means VMRUN never ran. */
@@ -46,10 +46,8 @@ struct hvkm_svm_vp {
 	u64 db[4];
 	/* Between an injected NMI and the guest's IRET no other NMI is injected. */
 	bool nmi_masked;
-	/* An MMIO read whose data userspace supplies before the next entry. */
-	bool mmio_load_pending;
-	struct hvkm_insn mmio_insn;
-	u64 mmio_next_rip;
+	/* An MMIO instruction waiting for the data of a read exit. */
+	struct hvkm_mmio mmio;
 	/* An MSR access the VMM answers before the next entry. */
 	bool msr_pending;
 	bool msr_pending_write;
@@ -686,85 +684,64 @@ static u64 *svm_gpr(struct hvkm_svm_vp *svp, unsigned int reg)
 static int svm_exit_emulation_failure(struct hvkm_vp *vp, u64 gpa, const u8 *insn,
 				      unsigned int len)
 {
-	vp->run->exit_reason = HVKM_EXIT_EMULATION_FAILURE;
-	vp->run->emulation.gpa = gpa;
-	vp->run->emulation.insn_len = len;
-	memset(vp->run->emulation.insn, 0, sizeof(vp->run->emulation.insn));
-	memcpy(vp->run->emulation.insn, insn, len);
-	return HVKM_EXIT_TO_USER;
+	return hvkm_exit_emulation_failure(vp, gpa, insn, len);
 }
 
-/* The xAPIC page: the access is the local APIC's, done without leaving ring 0. */
-static int svm_lapic_mmio(struct hvkm_vp *vp, const struct hvkm_insn *insn, u64 gpa)
-{
-	struct hvkm_svm_vp *svp = to_svm(vp);
-	u64 *reg = svm_gpr(svp, insn->reg), value;
-
-	if (insn->op == HVKM_INSN_LOAD) {
-		hvkm_lapic_mmio_read(vp, gpa, insn->size, &value);
-		*reg = hvkm_insn_load_result(insn, *reg, value);
-	} else {
-		value = insn->op == HVKM_INSN_STORE_IMM ? insn->imm :
-			insn->reg_high8 ? *reg >> 8 : *reg;
-		hvkm_lapic_mmio_write(vp, gpa, insn->size, value);
-	}
-	svm_set_rip(svp->vmcb, svp->vmcb->save.rip + insn->len);
-	return HVKM_RESUME;
-}
-
-/*
- * An access outside guest RAM: decode the instruction at RIP and hand the
- * VMM {gpa, size, direction, data}.  A write completes now; a read when the
- * VMM runs the VP again with the data (svm_complete_mmio_load()).
- */
-static int svm_exit_mmio(struct hvkm_vp *vp, u64 gpa)
+/* The registers MMIO emulation works on (kmod/mmio.h), from the VMCB... */
+static void svm_mmio_regs(struct hvkm_vp *vp, struct hvkm_mmio_regs *r)
 {
 	struct hvkm_svm_vp *svp = to_svm(vp);
 	struct vmcb_save_area *s = &svp->vmcb->save;
-	struct hvkm_run *run = vp->run;
-	struct hvkm_insn insn;
-	u8 bytes[HVKM_INSN_MAX];
-	unsigned int got = svm_fetch_insn(vp, bytes);
-	u64 value;
+	struct vmcb_seg *segs[] = { &s->es, &s->cs, &s->ss, &s->ds, &s->fs, &s->gs };
+	unsigned int i;
 
-	if (hvkm_decode(bytes, got, svm_code_size(s), &insn))
-		return svm_exit_emulation_failure(vp, gpa, bytes, got);
-	if (hvkm_lapic_mmio_claims(vp, gpa))
-		return svm_lapic_mmio(vp, &insn, gpa);
-
-	run->exit_reason = HVKM_EXIT_MMIO;
-	run->mmio.gpa = gpa;
-	run->mmio.len = insn.size;
-	memset(run->mmio.data, 0, sizeof(run->mmio.data));
-	memset(run->mmio.reserved, 0, sizeof(run->mmio.reserved));
-	if (insn.op == HVKM_INSN_LOAD) {
-		run->mmio.is_write = 0;
-		svp->mmio_insn = insn;
-		svp->mmio_next_rip = s->rip + insn.len;
-		svp->mmio_load_pending = true;
-		return HVKM_EXIT_TO_USER;
-	}
-	if (insn.op == HVKM_INSN_STORE_IMM)
-		value = insn.imm;
-	else if (insn.reg_high8)
-		value = *svm_gpr(svp, insn.reg) >> 8;
-	else
-		value = *svm_gpr(svp, insn.reg);
-	run->mmio.is_write = 1;
-	memcpy(run->mmio.data, &value, insn.size);
-	svm_set_rip(svp->vmcb, s->rip + insn.len);
-	return HVKM_EXIT_TO_USER;
+	for (i = 0; i < ARRAY_SIZE(r->gpr); i++)
+		r->gpr[i] = *svm_gpr(svp, i);
+	for (i = 0; i < ARRAY_SIZE(segs); i++)
+		r->seg_base[i] = svm_seg_base(s, segs[i]);
+	r->rflags = s->rflags;
+	r->rip = s->rip;
+	r->mode = svm_code_size(s);
+	svm_paging(s, &r->pg);
 }
 
-static void svm_complete_mmio_load(struct hvkm_vp *vp)
+/* ... and back. */
+static void svm_mmio_regs_store(struct hvkm_vp *vp, const struct hvkm_mmio_regs *r)
 {
 	struct hvkm_svm_vp *svp = to_svm(vp);
-	u64 data = 0, *reg = svm_gpr(svp, svp->mmio_insn.reg);
+	unsigned int i;
 
-	memcpy(&data, vp->run->mmio.data, svp->mmio_insn.size);
-	*reg = hvkm_insn_load_result(&svp->mmio_insn, *reg, data);
-	svm_set_rip(svp->vmcb, svp->mmio_next_rip);
-	svp->mmio_load_pending = false;
+	for (i = 0; i < ARRAY_SIZE(r->gpr); i++)
+		*svm_gpr(svp, i) = r->gpr[i];
+	svp->vmcb->save.rflags = r->rflags;
+	if (r->rip != svp->vmcb->save.rip)
+		svm_set_rip(svp->vmcb, r->rip);
+}
+
+/* An access outside guest RAM, or to the xAPIC page: kmod/mmio.c. */
+static int svm_exit_mmio(struct hvkm_vp *vp, u64 gpa)
+{
+	struct hvkm_mmio_regs r;
+	u8 bytes[HVKM_INSN_MAX];
+	unsigned int got = svm_fetch_insn(vp, bytes);
+	int ret;
+
+	svm_mmio_regs(vp, &r);
+	ret = hvkm_mmio_start(vp, &to_svm(vp)->mmio, &r, gpa, bytes, got);
+	svm_mmio_regs_store(vp, &r);
+	return ret;
+}
+
+/* The data of an MMIO read arrives with the next RUN. */
+static int svm_complete_mmio(struct hvkm_vp *vp)
+{
+	struct hvkm_mmio_regs r;
+	int ret;
+
+	svm_mmio_regs(vp, &r);
+	ret = hvkm_mmio_complete(vp, &to_svm(vp)->mmio, &r);
+	svm_mmio_regs_store(vp, &r);
+	return ret;
 }
 
 /*
@@ -1229,8 +1206,11 @@ int hvkm_svm_vp_run(struct hvkm_vp *vp)
 
 	if (svp->io_in_pending)
 		svm_complete_io_in(vp);
-	if (svp->mmio_load_pending)
-		svm_complete_mmio_load(vp);
+	if (hvkm_mmio_pending(&svp->mmio) && svm_complete_mmio(vp) == HVKM_EXIT_TO_USER) {
+		vp->run->rip = vmcb->save.rip;
+		vp->run->rflags = vmcb->save.rflags;
+		return HVKM_EXIT_TO_USER;
+	}
 	if (svp->msr_pending)
 		svm_complete_msr(vp);
 	if (svp->ins_pending && svm_complete_ins(vp) == HVKM_EXIT_TO_USER)
