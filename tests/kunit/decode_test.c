@@ -19,11 +19,28 @@ struct decode_case {
 	u8 len, size, reg, dst_size;
 	bool high8, sx;
 	u64 imm;
+	u8 alu;
+	bool mem_dst, src_imm, lock;
+	u8 rep, asize, seg;
 };
 
 #define LOAD	HVKM_INSN_LOAD
 #define STORE	HVKM_INSN_STORE
 #define IMM	HVKM_INSN_STORE_IMM
+#define ALU	HVKM_INSN_ALU
+
+/* An ALU form: memory first (@md) or second, with a register or an immediate. */
+#define ALU_CASE(n, b, a, m, l, sz, r, aop, md)					\
+	{ .name = n, .bytes = b, .avail = a, .mode = m, .op = ALU, .len = l,	\
+	  .size = sz, .reg = r, .alu = HVKM_ALU_##aop, .mem_dst = md }
+#define ALU_IMM(n, b, a, m, l, sz, aop, i)					\
+	{ .name = n, .bytes = b, .avail = a, .mode = m, .op = ALU, .len = l,	\
+	  .size = sz, .alu = HVKM_ALU_##aop, .mem_dst = true,			\
+	  .src_imm = true, .imm = i }
+#define STR_CASE(n, b, a, m, o, l, sz, r, as, sg)				\
+	{ .name = n, .bytes = b, .avail = a, .mode = m, .op = HVKM_INSN_##o,	\
+	  .len = l, .size = sz, .rep = r, .asize = as, .seg = HVKM_SEG_##sg }
+#define B(...)	{ __VA_ARGS__ }
 
 static const struct decode_case decode_cases[] = {
 	/* 64-bit code */
@@ -74,6 +91,83 @@ static const struct decode_case decode_cases[] = {
 	{ "r16_mov_bp_disp8", { 0x89, 0x46, 0x02 }, 3, 2, 0, STORE, 3, 2, 0 },
 	{ "r16_operand32", { 0x66, 0x89, 0x07 }, 3, 2, 0, STORE, 3, 4, 0 },
 	{ "r16_addr32_sib", { 0x67, 0x8b, 0x04, 0x24 }, 4, 2, 0, LOAD, 4, 2, 0, 2 },
+	/* ALU, both directions, every operation, sizes 1-8 */
+	ALU_CASE("add_mem_r8", B(0x00, 0x07), 2, 8, 2, 1, 0, ADD, true),
+	ALU_CASE("add_mem_r32", B(0x01, 0x0f), 2, 8, 2, 4, 1, ADD, true),
+	ALU_CASE("add_r8_mem", B(0x02, 0x17), 2, 8, 2, 1, 2, ADD, false),
+	ALU_CASE("add_r64_mem", B(0x48, 0x03, 0x1f), 3, 8, 3, 8, 3, ADD, false),
+	ALU_CASE("or_mem_r16", B(0x66, 0x09, 0x07), 3, 8, 3, 2, 0, OR, true),
+	ALU_CASE("or_r32_mem", B(0x0b, 0x07), 2, 8, 2, 4, 0, OR, false),
+	ALU_CASE("adc_mem_r64", B(0x48, 0x11, 0x07), 3, 8, 3, 8, 0, ADC, true),
+	ALU_CASE("adc_r8_mem", B(0x12, 0x07), 2, 8, 2, 1, 0, ADC, false),
+	ALU_CASE("sbb_mem_r32", B(0x19, 0x07), 2, 8, 2, 4, 0, SBB, true),
+	ALU_CASE("sbb_r16_mem", B(0x66, 0x1b, 0x07), 3, 8, 3, 2, 0, SBB, false),
+	ALU_CASE("and_mem_r8_rex", B(0x44, 0x20, 0x07), 3, 8, 3, 1, 8, AND, true),
+	ALU_CASE("and_r32_mem", B(0x23, 0x07), 2, 8, 2, 4, 0, AND, false),
+	ALU_CASE("sub_mem_r32", B(0x29, 0x07), 2, 8, 2, 4, 0, SUB, true),
+	ALU_CASE("sub_r64_mem", B(0x48, 0x2b, 0x07), 3, 8, 3, 8, 0, SUB, false),
+	ALU_CASE("xor_mem_r32", B(0x31, 0x07), 2, 8, 2, 4, 0, XOR, true),
+	ALU_CASE("xor_r8_mem", B(0x32, 0x07), 2, 8, 2, 1, 0, XOR, false),
+	ALU_CASE("cmp_mem_r32", B(0x39, 0x07), 2, 8, 2, 4, 0, CMP, true),
+	ALU_CASE("cmp_r32_mem_rip", B(0x3b, 0x05, 0, 0, 0, 0), 6, 8, 6, 4, 0, CMP, false),
+	{ .name = "or_mem_ah", .bytes = B(0x08, 0x27), .avail = 2, .mode = 8, .op = ALU,
+	  .len = 2, .size = 1, .reg = 0, .dst_size = 1, .high8 = true, .alu = HVKM_ALU_OR,
+	  .mem_dst = true },
+	/* group 1 with immediates: 80 ib, 81 iz, 83 ib sign-extended */
+	ALU_IMM("add_mem_imm8", B(0x80, 0x07, 0x81), 3, 8, 3, 1, ADD, 0x81),
+	ALU_IMM("or_mem_imm16", B(0x66, 0x81, 0x0f, 0x34, 0x12), 5, 8, 5, 2, OR, 0x1234),
+	ALU_IMM("and_mem_imm32", B(0x81, 0x67, 0x04, 0x78, 0x56, 0x34, 0x12), 7, 8, 7, 4,
+		AND, 0x12345678),
+	ALU_IMM("sub_mem_imm32_sx64", B(0x48, 0x81, 0x2f, 0, 0, 0, 0x80), 7, 8, 7, 8, SUB,
+		0xffffffff80000000ULL),
+	ALU_IMM("cmp_mem_imm8_sx", B(0x83, 0x3f, 0xff), 3, 8, 3, 4, CMP, 0xffffffff),
+	ALU_IMM("xor_mem_imm8_sx64", B(0x48, 0x83, 0x37, 0x80), 4, 8, 4, 8, XOR,
+		0xffffffffffffff80ULL),
+	ALU_IMM("adc_mem_imm8_sx16", B(0x66, 0x83, 0x17, 0xfe), 4, 8, 4, 2, ADC, 0xfffe),
+	ALU_IMM("sbb_mem_imm8", B(0x80, 0x1f, 0x01), 3, 8, 3, 1, SBB, 1),
+	/* TEST, XCHG */
+	ALU_CASE("test_mem_r8", B(0x84, 0x07), 2, 8, 2, 1, 0, TEST, true),
+	ALU_CASE("test_mem_r64", B(0x48, 0x85, 0x0f), 3, 8, 3, 8, 1, TEST, true),
+	ALU_IMM("test_mem_imm8", B(0xf6, 0x07, 0x40), 3, 8, 3, 1, TEST, 0x40),
+	ALU_IMM("test_mem_imm32", B(0xf7, 0x07, 1, 0, 0, 0x80), 6, 8, 6, 4, TEST, 0x80000001),
+	ALU_IMM("test_mem_imm16", B(0x66, 0xf7, 0x07, 1, 0x80), 5, 8, 5, 2, TEST, 0x8001),
+	ALU_CASE("xchg_mem_r8", B(0x86, 0x07), 2, 8, 2, 1, 0, XCHG, true),
+	ALU_CASE("xchg_mem_r32", B(0x87, 0x1f), 2, 8, 2, 4, 3, XCHG, true),
+	ALU_CASE("xchg_mem_r15", B(0x4c, 0x87, 0x3f), 3, 8, 3, 8, 15, XCHG, true),
+	{ .name = "lock_or", .bytes = B(0xf0, 0x09, 0x07), .avail = 3, .mode = 8, .op = ALU,
+	  .len = 3, .size = 4, .dst_size = 4, .alu = HVKM_ALU_OR, .mem_dst = true,
+	  .lock = true },
+	{ .name = "lock_xchg", .bytes = B(0xf0, 0x87, 0x07), .avail = 3, .mode = 8, .op = ALU,
+	  .len = 3, .size = 4, .dst_size = 4, .alu = HVKM_ALU_XCHG, .mem_dst = true,
+	  .lock = true },
+	/* BT* with a register and with imm8 */
+	ALU_CASE("bt_mem_r32", B(0x0f, 0xa3, 0x07), 3, 8, 3, 4, 0, BT, true),
+	ALU_CASE("bts_mem_r64", B(0x48, 0x0f, 0xab, 0x0f), 4, 8, 4, 8, 1, BTS, true),
+	ALU_CASE("btr_mem_r16", B(0x66, 0x0f, 0xb3, 0x07), 4, 8, 4, 2, 0, BTR, true),
+	ALU_CASE("btc_mem_r32", B(0x0f, 0xbb, 0x07), 3, 8, 3, 4, 0, BTC, true),
+	ALU_IMM("bt_mem_imm8", B(0x0f, 0xba, 0x27, 5), 4, 8, 4, 4, BT, 5),
+	ALU_IMM("bts_mem_imm8", B(0x48, 0x0f, 0xba, 0x2f, 63), 5, 8, 5, 8, BTS, 63),
+	ALU_IMM("btr_mem_imm8", B(0x66, 0x0f, 0xba, 0x37, 15), 5, 8, 5, 2, BTR, 15),
+	ALU_IMM("btc_mem_imm8", B(0x0f, 0xba, 0x3f, 0x1f), 4, 8, 4, 4, BTC, 0x1f),
+	/* MOVS, STOS */
+	STR_CASE("movsb", B(0xa4), 1, 8, MOVS, 1, 1, 0, 8, DS),
+	STR_CASE("rep_movsq", B(0xf3, 0x48, 0xa5), 3, 8, MOVS, 3, 8, 0xf3, 8, DS),
+	STR_CASE("rep_movsw_fs", B(0x64, 0x66, 0xf3, 0xa5), 4, 8, MOVS, 4, 2, 0xf3, 8, FS),
+	STR_CASE("movsd_addr32_es", B(0x26, 0x67, 0xa5), 3, 8, MOVS, 3, 4, 0, 4, ES),
+	STR_CASE("rep_stosb", B(0xf3, 0xaa), 2, 8, STOS, 2, 1, 0xf3, 8, DS),
+	STR_CASE("stosq", B(0x48, 0xab), 2, 8, STOS, 2, 8, 0, 8, DS),
+	STR_CASE("p32_rep_movsd", B(0xf3, 0xa5), 2, 4, MOVS, 2, 4, 0xf3, 4, DS),
+	STR_CASE("p32_rep_stosw_addr16", B(0x66, 0x67, 0xf3, 0xab), 4, 4, STOS, 4, 2, 0xf3, 2,
+		 DS),
+	STR_CASE("r16_rep_movsw_cs", B(0x2e, 0xf3, 0xa5), 3, 2, MOVS, 3, 2, 0xf3, 2, CS),
+	STR_CASE("r16_movsd_ss", B(0x36, 0x66, 0xa5), 3, 2, MOVS, 3, 4, 0, 2, SS),
+	STR_CASE("r16_stosb_gs", B(0x65, 0xaa), 2, 2, STOS, 2, 1, 0, 2, GS),
+	/* ALU forms in 32- and 16-bit code */
+	ALU_CASE("p32_or_disp32", B(0x09, 0x05, 0, 0, 0, 0x10), 6, 4, 6, 4, 0, OR, true),
+	ALU_CASE("p32_and_r16_sib", B(0x66, 0x23, 0x04, 0x24), 4, 4, 4, 2, 0, AND, false),
+	ALU_IMM("r16_add_bx_si_imm", B(0x83, 0x00, 0x05), 3, 2, 3, 2, ADD, 5),
+	ALU_CASE("r16_xchg_bp_disp16", B(0x87, 0x86, 0x34, 0x12), 4, 2, 4, 2, 0, XCHG, true),
+	ALU_IMM("r16_bts_imm_addr32", B(0x67, 0x66, 0x0f, 0xba, 0x28, 3), 6, 2, 6, 4, BTS, 3),
 	/* malformed and unsupported */
 	{ "register_operand", { 0x89, 0xc0 }, 2, 8, -EINVAL },
 	{ "truncated_disp", { 0x8b, 0x87, 0, 1 }, 4, 8, -EINVAL },
@@ -82,7 +176,21 @@ static const struct decode_case decode_cases[] = {
 	{ "only_prefixes", { 0x66, 0x67, 0x2e }, 3, 8, -EINVAL },
 	{ "empty", { 0 }, 0, 8, -EINVAL },
 	{ "lock_prefix", { 0xf0, 0x89, 0x07 }, 3, 8, -EOPNOTSUPP },
-	{ "add_unsupported", { 0x01, 0x07 }, 2, 8, -EOPNOTSUPP },
+	{ "neg_unsupported", { 0xf7, 0x1f }, 2, 8, -EOPNOTSUPP },		/* F7 /3 */
+	{ "group1_82_unsupported", { 0x82, 0x07, 1 }, 3, 8, -EOPNOTSUPP },
+	{ "bt_group8_low_unsupported", { 0x0f, 0xba, 0x07, 1 }, 4, 8, -EOPNOTSUPP },	/* /0 */
+	{ "shl_unsupported", { 0xd1, 0x27 }, 2, 8, -EOPNOTSUPP },
+	{ "lock_cmp", { 0xf0, 0x39, 0x07 }, 3, 8, -EOPNOTSUPP },
+	{ "lock_test", { 0xf0, 0x85, 0x07 }, 3, 8, -EOPNOTSUPP },
+	{ "lock_bt", { 0xf0, 0x0f, 0xa3, 0x07 }, 4, 8, -EOPNOTSUPP },
+	{ "lock_add_reg_dst", { 0xf0, 0x03, 0x07 }, 3, 8, -EOPNOTSUPP },
+	{ "lock_movs", { 0xf0, 0xa4 }, 2, 8, -EOPNOTSUPP },
+	{ "add_register_operand", { 0x01, 0xc0 }, 2, 8, -EINVAL },
+	{ "truncated_group1_imm", { 0x81, 0x07, 1, 2, 3 }, 5, 8, -EINVAL },
+	{ "truncated_bt_imm", { 0x0f, 0xba, 0x27 }, 3, 8, -EINVAL },
+	{ "truncated_after_0f", { 0x0f }, 1, 8, -EINVAL },
+	{ "missing_modrm", { 0x01 }, 1, 8, -EINVAL },
+	{ "unknown_without_modrm", { 0x0f, 0x0b }, 2, 8, -EOPNOTSUPP },	/* UD2 */
 	{ "c7_reg_field_not_0", { 0xc7, 0x0f, 0, 0, 0, 0 }, 6, 8, -EOPNOTSUPP },
 	{ "two_byte_unsupported", { 0x0f, 0x05 }, 2, 8, -EOPNOTSUPP },
 	{ "bad_mode", { 0x89, 0x07 }, 2, 3, -EINVAL },
@@ -112,8 +220,21 @@ static void decode_one(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, insn.sign_extend, c->sx);
 	if (c->op == HVKM_INSN_LOAD)
 		KUNIT_EXPECT_EQ(test, insn.dst_size, c->dst_size);
-	if (c->op == HVKM_INSN_STORE_IMM)
+	if (c->op == HVKM_INSN_STORE_IMM || c->src_imm)
 		KUNIT_EXPECT_EQ(test, insn.imm, c->imm);
+	if (c->op == HVKM_INSN_ALU) {
+		KUNIT_EXPECT_EQ(test, insn.dst_size, c->size);	/* the register is as wide */
+		KUNIT_EXPECT_EQ(test, insn.alu, c->alu);
+		KUNIT_EXPECT_EQ(test, insn.mem_dst, c->mem_dst);
+		KUNIT_EXPECT_EQ(test, insn.src_imm, c->src_imm);
+		KUNIT_EXPECT_EQ(test, insn.lock, c->lock);
+	}
+	if (c->op == HVKM_INSN_MOVS || c->op == HVKM_INSN_STOS) {
+		KUNIT_EXPECT_EQ(test, insn.rep, c->rep);
+		KUNIT_EXPECT_EQ(test, insn.asize, c->asize);
+		if (c->op == HVKM_INSN_MOVS)
+			KUNIT_EXPECT_EQ(test, insn.seg, c->seg);
+	}
 }
 
 /* A 16-byte buffer of prefixes is longer than any instruction may be. */
