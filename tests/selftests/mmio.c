@@ -11,6 +11,7 @@
  * bytes.
  */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <stdbool.h>
 #include <string.h>
 
@@ -591,6 +592,72 @@ static int movs_stos_rep(void)
 	return KSFT_PASS;
 }
 
+/* ---- REP strings between elements: the registers tell where it stands ------ */
+
+static void guest_rep_restart(uint64_t arg)
+{
+	uint64_t si = DEV + 0xcc, di = (uint64_t)&ram_dst[3], cx = 4;
+
+	(void)arg;
+	asm volatile("std; rep movsl; cld" : "+S" (si), "+D" (di), "+c" (cx) : : "memory");
+	GUEST_ASSERT_EQ(cx, 0);
+	GUEST_ASSERT_EQ(si, DEV + 0xbc);
+	GUEST_ASSERT_EQ(ram_dst[3], 0x10000cc);
+	GUEST_ASSERT_EQ(ram_dst[2], 0x10000c8);
+	GUEST_ASSERT_EQ(ram_dst[1], 0x10000c4);
+	GUEST_ASSERT_EQ(ram_dst[0], 0x10000c0);
+	GUEST_DONE();
+}
+
+/*
+ * At each element's read exit rSI and rCX already count the elements done
+ * and RIP still names the instruction; an immediate_exit between the read
+ * and its completion, and the completion on the RUN after it, lose nothing.
+ */
+static int rep_string_is_restartable(void)
+{
+	struct hvkm_run *run;
+	uint64_t rip0 = 0, rip, rcx, rsi;
+	struct ucall uc;
+	unsigned int k;
+	int cmd, ret = vm_start_long_mode(&vm, &vcpu, MEM_SIZE, 1, guest_rep_restart, 0);
+
+	KSFT_CHECK(ret == 0, "setup: %d", ret);
+	run = vcpu.run;
+	for (k = 0; k < 4; k++) {
+		uint32_t data = 0x1000000 | (uint32_t)(0xcc - 4 * k);
+
+		KSFT_CHECK(vcpu_run(&vcpu) == 0 && run->exit_reason == HVKM_EXIT_MMIO &&
+			   !run->mmio.is_write && run->mmio.len == 4 &&
+			   run->mmio.gpa == DEV + 0xcc - 4 * k, "element %u: exit %u gpa %#llx", k,
+			   run->exit_reason, (unsigned long long)run->mmio.gpa);
+		KSFT_CHECK(vcpu_get_reg(&vcpu, HV_X64_REGISTER_RIP, &rip) == 0 &&
+			   vcpu_get_reg(&vcpu, HV_X64_REGISTER_RCX, &rcx) == 0 &&
+			   vcpu_get_reg(&vcpu, HV_X64_REGISTER_RSI, &rsi) == 0, "registers");
+		if (!k)
+			rip0 = rip;
+		KSFT_CHECK(rip == rip0 && rcx == 4 - k && rsi == DEV + 0xcc - 4 * k,
+			   "element %u: rip %#llx (first %#llx) rcx %llu rsi %#llx", k,
+			   (unsigned long long)rip, (unsigned long long)rip0,
+			   (unsigned long long)rcx, (unsigned long long)rsi);
+		memcpy(run->mmio.data, &data, 4);
+		if (k == 1) {
+			run->immediate_exit = 1;
+			KSFT_CHECK(vcpu_run(&vcpu) == -EINTR && run->exit_reason == HVKM_EXIT_INTR,
+				   "immediate_exit: exit %u", run->exit_reason);
+			run->immediate_exit = 0;
+		}
+	}
+	cmd = vcpu_run_ucall(&vm, &vcpu, &uc);
+	if (cmd == UCALL_ABORT)
+		ksft_print_msg("guest: '%s' at line %llu (%#llx, %#llx)", uc.expr,
+			       (unsigned long long)uc.line, (unsigned long long)uc.args[0],
+			       (unsigned long long)uc.args[1]);
+	KSFT_CHECK(cmd == UCALL_DONE, "ucall %d (exit %u)", cmd, run->exit_reason);
+	vm_stop(&vm, &vcpu);
+	return KSFT_PASS;
+}
+
 /* ---- the local APIC's page: new forms complete in the kernel ------------- */
 
 #define APIC_TPR	0x80
@@ -859,6 +926,7 @@ static const struct ksft_case cases[] = {
 	KSFT_CASE(every_form_and_size),
 	KSFT_CASE(alu_test_xchg_bt_forms),
 	KSFT_CASE(movs_stos_rep),
+	KSFT_CASE(rep_string_is_restartable),
 	KSFT_CASE(lapic_page_forms),
 	KSFT_CASE(real_mode_16bit_forms),
 	KSFT_CASE(protected_mode_32bit_forms),
