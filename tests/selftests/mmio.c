@@ -14,6 +14,8 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
 
 #include "lib/guest.h"
 #include "lib/ksft.h"
@@ -872,6 +874,57 @@ static int real_mode_16bit_forms(void)
 	return KSFT_PASS;
 }
 
+/*
+ * A read-only slot (ROM): a read-modify-write reads the ROM in the kernel and
+ * exits only for the write; a MOVS from it to MMIO likewise; the ROM stays.
+ */
+static int rmw_and_movs_on_rom(void)
+{
+	static const uint8_t code[] = {
+		0xb8, 0x00, 0x40,		/* mov ax, 0x4000 */
+		0x8e, 0xd8,			/* mov ds, ax: the ROM */
+		0x81, 0x0e, 0x10, 0x00, 0x0f, 0x0f,	/* or word [0x10], 0x0f0f */
+		0x9c, 0x5a,			/* pushf; pop dx */
+		0xb8, 0x00, 0x30,		/* mov ax, 0x3000 */
+		0x8e, 0xc0,			/* mov es, ax: MMIO */
+		0xbe, 0x20, 0x00,		/* mov si, 0x20 */
+		0xbf, 0x00, 0x00,		/* mov di, 0 */
+		0xa5,				/* movsw */
+		0xa0, 0x10, 0x00,		/* mov al, [0x10] */
+		0xe6, 0x50,			/* out 0x50, al */
+	};
+	static const struct access want[] = {
+		{ 0x40010, 2, true, 0x1f3f }, { 0x30000, 2, true, 0xbeef },
+	};
+	static uint8_t dev[0x10100];
+	struct hvkm_memory_region r = {
+		.slot = 1, .flags = HVKM_MEM_READONLY, .guest_phys_addr = 0x40000, .size = 0x10000,
+	};
+	uint8_t *rom = mmap(NULL, 0x10000, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+			    -1, 0);
+	int ret = vm_create(&vm, 0x20000, 1);
+
+	KSFT_CHECK(ret == 0 && rom != MAP_FAILED, "vm: %d", ret);
+	memcpy(rom + 0x10, "\x30\x12", 2);
+	memcpy(rom + 0x20, "\xef\xbe", 2);
+	KSFT_CHECK(mprotect(rom, 0x10000, PROT_READ) == 0, "mprotect");
+	r.userspace_addr = (uintptr_t)rom;
+	KSFT_CHECK(ioctl(vm.fd, HVKM_SET_MEMORY_REGION, &r) == 0, "rom slot: %d", errno);
+	memcpy(vm.mem + 0x1000, code, sizeof(code));
+	KSFT_CHECK(vcpu_create(&vm, &vcpu, 0) == 0 && vcpu_set_real_mode(&vcpu, 0x100) == 0,
+		   "vp");
+	KSFT_CHECK(run_script(want, sizeof(want) / sizeof(want[0]), dev, 0x30000) == KSFT_PASS,
+		   "exits");
+	KSFT_CHECK(vcpu.run->io.data == 0x30, "ROM byte now %#llx",
+		   (unsigned long long)vcpu.run->io.data);
+	KSFT_CHECK(check_reg(HV_X64_REGISTER_RDX, 0x8d5, 0x4) == KSFT_PASS, "flags of or");
+	KSFT_CHECK(check_reg(HV_X64_REGISTER_RSI, 0xffff, 0x22) == KSFT_PASS, "si");
+	vcpu_destroy(&vcpu);
+	vm_destroy(&vm);
+	munmap(rom, 0x10000);
+	return KSFT_PASS;
+}
+
 /* Flat 32-bit protected mode: SIB forms, BTS past the operand, REP MOVSD down into MMIO. */
 static int protected_mode_32bit_forms(void)
 {
@@ -929,6 +982,7 @@ static const struct ksft_case cases[] = {
 	KSFT_CASE(rep_string_is_restartable),
 	KSFT_CASE(lapic_page_forms),
 	KSFT_CASE(real_mode_16bit_forms),
+	KSFT_CASE(rmw_and_movs_on_rom),
 	KSFT_CASE(protected_mode_32bit_forms),
 	KSFT_CASE(unknown_insn_exits_with_bytes),
 };
