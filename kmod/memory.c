@@ -52,6 +52,32 @@ out:
 	return ret;
 }
 
+/*
+ * Whether the VMM maps @hva with a 1 GiB page (hugetlbfs): the same
+ * lockless walk, one level less deep.
+ */
+bool hvkm_host_maps_1g(struct mm_struct *mm, unsigned long hva)
+{
+	unsigned long flags;
+	bool ret = false;
+	pgd_t pgd;
+	p4d_t p4d;
+	pud_t pud;
+
+	local_irq_save(flags);
+	pgd = READ_ONCE(*pgd_offset(mm, hva));
+	if (!pgd_present(pgd))
+		goto out;
+	p4d = READ_ONCE(*p4d_offset(&pgd, hva));
+	if (!p4d_present(p4d))
+		goto out;
+	pud = READ_ONCE(*pud_offset(&p4d, hva));
+	ret = pud_present(pud) && pud_leaf(pud);
+out:
+	local_irq_restore(flags);
+	return ret;
+}
+
 static void hvkm_tlb_kick(void *unused)
 {
 	/* The IPI made the VP leave the guest; it flushes before entering. */

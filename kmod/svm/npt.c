@@ -37,7 +37,7 @@ int hvkm_npt_init(struct hvkm_npt *npt)
 	return npt->root ? 0 : -ENOMEM;
 }
 
-/* A present entry that points to a table, not a (2 MiB) page. */
+/* A present entry that points to a table, not a (2 MiB or 1 GiB) page. */
 static bool npt_is_table(u64 e, int level)
 {
 	return level > 1 && (e & _PAGE_PRESENT) && !(e & _PAGE_PSE);
@@ -79,9 +79,9 @@ void hvkm_npt_cache_free(struct hvkm_npt_cache *cache)
 }
 
 /*
- * The entry for @gpa at @target (1: a 4 KiB leaf, 2: a 2 MiB one), taking
- * tables from @cache on the way if given.  A 2 MiB leaf found above the
- * target is returned instead: it maps @gpa already.
+ * The entry for @gpa at @target (1: a 4 KiB leaf, 2: a 2 MiB one, 3: a
+ * 1 GiB one), taking tables from @cache on the way if given.  A large leaf
+ * found above the target is returned instead: it maps @gpa already.
  */
 static u64 *npt_walk_to(struct hvkm_npt *npt, u64 gpa, int target,
 			struct hvkm_npt_cache *cache)
@@ -143,6 +143,26 @@ int hvkm_npt_map_2m(struct hvkm_npt *npt, u64 gpa, unsigned long pfn, bool writa
 	return 0;
 }
 
+/*
+ * Map 1 GiB at @gpa (aligned) to the contiguous pages from @pfn (aligned),
+ * with a PDPTE whose PS bit makes it a leaf (APM vol. 2, 5.3.4, "1-Gbyte
+ * Page Translation"; nested tables have the long-mode format).  -EEXIST
+ * when anything is mapped in that range already: smaller leaves stay.
+ */
+int hvkm_npt_map_1g(struct hvkm_npt *npt, u64 gpa, unsigned long pfn, bool writable,
+		    bool exec, struct hvkm_npt_cache *cache)
+{
+	u64 *e = npt_walk_to(npt, gpa, 3, cache);
+
+	if (!e)
+		return -ENOMEM;
+	if (*e & _PAGE_PRESENT)
+		return -EEXIST;
+	*e = ((u64)pfn << PAGE_SHIFT) | _PAGE_PRESENT | _PAGE_USER | _PAGE_PSE |
+	     (writable ? _PAGE_RW | NPT_HOST_WRITABLE : 0) | (exec ? 0 : _PAGE_NX);
+	return 0;
+}
+
 /* Let the guest write a page that dirty logging made read-only. */
 bool hvkm_npt_make_writable(struct hvkm_npt *npt, u64 gpa)
 {
@@ -163,7 +183,8 @@ u64 hvkm_npt_lookup(struct hvkm_npt *npt, u64 gpa)
 
 /*
  * Clear the leaves of [start, end), or with @wp only their write permission;
- * tables stay until the partition goes.  Whether any leaf changed.
+ * tables stay until the partition goes.  A large leaf that overlaps the
+ * range at all goes as a whole.  Whether any leaf changed.
  */
 static bool npt_zap_table(u64 *table, int level, u64 base, u64 start, u64 end, bool wp)
 {

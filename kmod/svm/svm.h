@@ -38,11 +38,37 @@ int hvkm_npt_map(struct hvkm_npt *npt, u64 gpa, unsigned long pfn, bool writable
 		 bool host_writable, bool exec, struct hvkm_npt_cache *cache);
 int hvkm_npt_map_2m(struct hvkm_npt *npt, u64 gpa, unsigned long pfn, bool writable,
 		    bool exec, struct hvkm_npt_cache *cache);
+int hvkm_npt_map_1g(struct hvkm_npt *npt, u64 gpa, unsigned long pfn, bool writable,
+		    bool exec, struct hvkm_npt_cache *cache);
 bool hvkm_npt_make_writable(struct hvkm_npt *npt, u64 gpa);
 bool hvkm_npt_zap(struct hvkm_npt *npt, u64 start, u64 end);
 bool hvkm_npt_write_protect(struct hvkm_npt *npt, u64 start, u64 end);
 /* The leaf for @gpa, or 0 when nothing is mapped there. */
 u64 hvkm_npt_lookup(struct hvkm_npt *npt, u64 gpa);
+
+/*
+ * The guest's debug registers (svm_dr.c).  DR6 and DR7 are in the VMCB save
+ * area; DR0-3 are not, and are loaded around VMRUN once the guest uses them.
+ */
+struct hvkm_svm_dr {
+	u64 db[4];
+	bool switched;	/* DR accesses run natively, DR0-3 follow each entry */
+};
+
+void hvkm_svm_dr_reset(struct hvkm_svm_dr *dr);
+void hvkm_svm_dr_intercepted(struct hvkm_svm_dr *dr, struct vmcb *vmcb);
+void hvkm_svm_dr_load(const struct hvkm_svm_dr *dr);
+void hvkm_svm_dr_save(struct hvkm_svm_dr *dr);
+int hvkm_svm_dr_get(const struct hvkm_svm_dr *dr, const struct vmcb *vmcb, u32 name, u64 *v);
+int hvkm_svm_dr_set(struct hvkm_svm_dr *dr, struct vmcb *vmcb, u32 name, u64 v);
+
+/* IA32_SPEC_CTRL and IA32_PRED_CMD of the guest (svm_spec_ctrl.c). */
+int hvkm_svm_spec_msr_get(struct hvkm_vp *vp, const u64 *spec_ctrl, u32 msr, u64 *data);
+int hvkm_svm_spec_msr_set(struct hvkm_vp *vp, u64 *spec_ctrl, u32 msr, u64 data);
+int hvkm_svm_spec_reg_get(u64 spec_ctrl, u64 *v);
+int hvkm_svm_spec_reg_set(u64 *spec_ctrl, u64 v);
+void hvkm_svm_spec_ctrl_enter(u64 spec_ctrl);
+void hvkm_svm_spec_ctrl_exit(u64 spec_ctrl);
 
 /* The guest's general-purpose registers that the VMCB does not hold. */
 #define HVKM_SVM_NR_GPRS 16

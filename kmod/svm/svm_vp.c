@@ -42,8 +42,8 @@ struct hvkm_svm_vp {
 	unsigned long tlb_generation;
 	u64 tsc_adjust;
 	u64 tsc_aux;		/* what RDTSCP/RDPID return in the guest */
-	/* DR0-3 as the VMM set them; the guest cannot reach them yet. */
-	u64 db[4];
+	struct hvkm_svm_dr dr;
+	u64 spec_ctrl;		/* the guest's IA32_SPEC_CTRL */
 	/* Between an injected NMI and the guest's IRET no other NMI is injected. */
 	bool nmi_masked;
 	/* An MMIO instruction waiting for the data of a read exit. */
@@ -171,6 +171,8 @@ static void svm_reset_save(struct hvkm_vp *vp)
 	s->efer = EFER_SVME;
 	s->dr6 = DR6_RESERVED;
 	s->dr7 = 0x400;				/* DR7 reset value: bit 10 reads as 1 */
+	hvkm_svm_dr_reset(&svp->dr);
+	svp->spec_ctrl = 0;
 	s->g_pat = 0x0007040600070406ULL;	/* the PAT reset value */
 }
 
@@ -191,7 +193,7 @@ static void svm_init_vmcb(struct hvkm_vp *vp)
 
 	for (i = 0; i < ARRAY_SIZE(intercepts); i++)
 		svm_set_intercept_bit(c, intercepts[i], true);
-	/* Debug registers 0-3 are not switched yet: the guest may not touch any. */
+	/* DR0-3 are switched only once the guest touches a DR (svm_dr.c). */
 	for (i = INTERCEPT_DR0_READ; i <= INTERCEPT_DR7_WRITE; i++)
 		svm_set_intercept_bit(c, i, true);
 	c->iopm_base_pa = __pa(hvkm_svm_iopm);
@@ -424,9 +426,13 @@ static void svm_enter_guest(struct hvkm_vp *vp)
 	switch_aux = hvkm_svm_tsc_aux && svp->tsc_aux != host_aux;
 	if (switch_aux)
 		wrmsrl(MSR_TSC_AUX, svp->tsc_aux);
+	hvkm_svm_dr_load(&svp->dr);
+	hvkm_svm_spec_ctrl_enter(svp->spec_ctrl);
 	start = local_clock();
 	svm_world_switch(svp);
 	vp->stats.guest_ns += local_clock() - start;
+	hvkm_svm_spec_ctrl_exit(svp->spec_ctrl);
+	hvkm_svm_dr_save(&svp->dr);
 	svm_sync_tpr_out(vp);
 	if (switch_aux)
 		wrmsrl(MSR_TSC_AUX, host_aux);
@@ -787,6 +793,37 @@ static int svm_npf_dirty_write(struct hvkm_vp *vp, u64 gpa)
 }
 
 /*
+ * Whether a leaf of @size can map @gpa: the whole of it in the slot, and
+ * the VMM's address aligned alike, so that one host page backs it all.
+ */
+static bool svm_leaf_fits(const struct hvkm_memory_slot *slot, u64 gpa, unsigned long uaddr,
+			  u64 size)
+{
+	u64 base = gpa & ~(size - 1);
+
+	return !((gpa ^ uaddr) & (size - 1)) && base >= slot->gpa &&
+	       base + size <= slot->gpa + slot->size;
+}
+
+/* Map a 1 GiB, else a 2 MiB leaf; -EEXIST when smaller leaves are there already. */
+static int svm_map_large(struct hvkm_npt *npt, u64 gpa, unsigned long uaddr, struct page *page,
+			 bool huge_1g, bool writable, bool exec, struct hvkm_npt_cache *cache)
+{
+	unsigned long pfn = page_to_pfn(page);
+	int ret = -EEXIST;
+
+	if (huge_1g)
+		ret = hvkm_npt_map_1g(npt, gpa & PUD_MASK,
+				      pfn - ((uaddr & ~PUD_MASK) >> PAGE_SHIFT),
+				      writable, exec, cache);
+	if (ret == -EEXIST)
+		ret = hvkm_npt_map_2m(npt, gpa & HPAGE_MASK,
+				      pfn - ((uaddr & ~HPAGE_MASK) >> PAGE_SHIFT),
+				      writable, exec, cache);
+	return ret;
+}
+
+/*
  * Guest RAM is mapped on first touch; writes to a read-only region and any
  * access outside guest RAM are MMIO.  In a dirty-logged slot pages are
  * mapped read-only until written, and each first write is logged.
@@ -796,7 +833,8 @@ static int svm_exit_npf(struct hvkm_vp *vp)
 	struct vmcb_control_area *c = &to_svm(vp)->vmcb->control;
 	struct hvkm_partition *p = vp->partition;
 	u64 gpa = c->exit_info_2, err = c->exit_info_1;
-	bool exec = false, readonly = false, logged = false, huge = false, writable, write;
+	bool exec = false, readonly = false, logged = false, huge = false, huge_1g = false;
+	bool writable, write;
 	const struct hvkm_memory_slot *slot;
 	struct hvkm_npt_cache cache = {};
 	unsigned long uaddr = 0, seq;
@@ -819,10 +857,9 @@ static int svm_exit_npf(struct hvkm_vp *vp)
 		exec = !(slot->flags & HVKM_MEM_NOEXEC);
 		readonly = slot->flags & HVKM_MEM_READONLY;
 		logged = slot->flags & HVKM_MEM_LOG_DIRTY;
-		/* A 2 MiB page fits if the whole of it is in the slot, aligned alike. */
-		huge = !logged && !((gpa ^ uaddr) & (HPAGE_SIZE - 1)) &&
-		       (gpa & HPAGE_MASK) >= slot->gpa &&
-		       (gpa & HPAGE_MASK) + HPAGE_SIZE <= slot->gpa + slot->size;
+		/* Dirty logging counts 4 KiB pages: no large leaves then. */
+		huge = !logged && svm_leaf_fits(slot, gpa, uaddr, HPAGE_SIZE);
+		huge_1g = !logged && svm_leaf_fits(slot, gpa, uaddr, PUD_SIZE);
 	}
 	mutex_unlock(&p->lock);
 	if (!slot || (readonly && write))
@@ -844,16 +881,15 @@ static int svm_exit_npf(struct hvkm_vp *vp)
 		return svm_exit_unhandled(vp);
 	/* Backed by a huge page of the VMM: map all of it at once. */
 	huge = huge && hvkm_host_maps_2m(current->mm, uaddr);
+	huge_1g = huge && huge_1g && hvkm_host_maps_1g(current->mm, uaddr);
 	ret = hvkm_npt_cache_fill(&cache);
 	if (!ret) {
 		spin_lock(&p->mmu_lock);
 		if (p->mmu_invalidate_in_progress || p->mmu_invalidate_seq != seq) {
 			ret = -EAGAIN;	/* the VMM's mapping changed: fault again */
 		} else if (huge) {
-			ret = hvkm_npt_map_2m(to_npt(p), gpa & HPAGE_MASK,
-					      page_to_pfn(page) - ((uaddr >> PAGE_SHIFT) &
-								   (PTRS_PER_PMD - 1)),
-					      writable && !readonly, exec, &cache);
+			ret = svm_map_large(to_npt(p), gpa, uaddr, page, huge_1g,
+					    writable && !readonly, exec, &cache);
 			if (ret == -EEXIST)	/* 4 KiB mappings there already */
 				ret = hvkm_npt_map(to_npt(p), gpa, page_to_pfn(page),
 						   writable && !readonly, writable && !readonly,
@@ -1006,6 +1042,8 @@ static int svm_exit_msr(struct hvkm_vp *vp)
 		data = (u32)vmcb->save.rax | (svp->gprs[2] << 32);
 		ret = svm_msr_set(svp, msr, data);
 		if (ret == -ENOENT)
+			ret = hvkm_svm_spec_msr_set(vp, &svp->spec_ctrl, msr, data);
+		if (ret == -ENOENT)
 			ret = hvkm_hv_msr_set(vp, msr, data, &action);
 		if (ret == -ENOENT)
 			ret = hvkm_lapic_wrmsr(vp, msr, data);
@@ -1013,6 +1051,8 @@ static int svm_exit_msr(struct hvkm_vp *vp)
 			ret = hvkm_msr_set(vp, msr, data);
 	} else {
 		ret = svm_msr_get(svp, msr, &data);
+		if (ret == -ENOENT)
+			ret = hvkm_svm_spec_msr_get(vp, &svp->spec_ctrl, msr, &data);
 		if (ret == -ENOENT)
 			ret = hvkm_hv_msr_get(vp, msr, &data);
 		if (ret == -ENOENT)
@@ -1104,6 +1144,9 @@ static int svm_handle_exit(struct hvkm_vp *vp)
 	struct vmcb *vmcb = to_svm(vp)->vmcb;
 
 	switch (vmcb->control.exit_code) {
+	case SVM_EXIT_READ_DR0 ... SVM_EXIT_WRITE_DR7:
+		hvkm_svm_dr_intercepted(&to_svm(vp)->dr, vmcb);
+		return HVKM_RESUME;
 	case SVM_EXIT_INTR:
 	case SVM_EXIT_NMI:
 	case SVM_EXIT_SMI:
@@ -1319,8 +1362,6 @@ static u64 *svm_reg64(struct hvkm_svm_vp *svp, u32 name)
 			return &s->rsp;
 		return (u64 *)&svp->gprs[n];
 	}
-	if (name >= HV_X64_REGISTER_DR0 && name <= HV_X64_REGISTER_DR3)
-		return &svp->db[name - HV_X64_REGISTER_DR0];
 	switch (name) {
 	case HV_X64_REGISTER_RIP: return &s->rip;
 	case HV_X64_REGISTER_RFLAGS: return &s->rflags;
@@ -1328,8 +1369,6 @@ static u64 *svm_reg64(struct hvkm_svm_vp *svp, u32 name)
 	case HV_X64_REGISTER_CR2: return &s->cr2;
 	case HV_X64_REGISTER_CR3: return &s->cr3;
 	case HV_X64_REGISTER_CR4: return &s->cr4;
-	case HV_X64_REGISTER_DR6: return &s->dr6;
-	case HV_X64_REGISTER_DR7: return &s->dr7;
 	case HV_X64_REGISTER_KERNEL_GS_BASE: return &s->kernel_gs_base;
 	case HV_X64_REGISTER_PAT: return &s->g_pat;
 	case HV_X64_REGISTER_SYSENTER_CS: return &s->sysenter_cs;
@@ -1349,8 +1388,12 @@ int hvkm_svm_get_register(struct hvkm_vp *vp, struct hvkm_register_assoc *reg)
 	struct vmcb *vmcb = svp->vmcb;
 	struct vmcb_seg *seg;
 	u64 *r64;
+	int ret;
 
 	memset(&reg->value, 0, sizeof(reg->value));
+	ret = hvkm_svm_dr_get(&svp->dr, vmcb, reg->name, &reg->value.reg64);
+	if (ret != -ENOENT)
+		return ret;
 	r64 = svm_reg64(svp, reg->name);
 	if (r64) {
 		reg->value.reg64 = *r64;
@@ -1381,6 +1424,8 @@ int hvkm_svm_get_register(struct hvkm_vp *vp, struct hvkm_register_assoc *reg)
 		return 0;
 	case HV_X64_REGISTER_TSC_AUX:
 		return svm_msr_get(svp, MSR_TSC_AUX, &reg->value.reg64);
+	case HV_X64_REGISTER_SPEC_CTRL:
+		return hvkm_svm_spec_reg_get(svp->spec_ctrl, &reg->value.reg64);
 	default:
 		return -EINVAL;
 	}
@@ -1392,7 +1437,11 @@ int hvkm_svm_set_register(struct hvkm_vp *vp, const struct hvkm_register_assoc *
 	struct vmcb *vmcb = svp->vmcb;
 	struct vmcb_seg *seg;
 	u64 *r64, v = reg->value.reg64;
+	int ret;
 
+	ret = hvkm_svm_dr_set(&svp->dr, vmcb, reg->name, v);
+	if (ret != -ENOENT)
+		return ret;
 	r64 = svm_reg64(svp, reg->name);
 	if (r64) {
 		*r64 = v;
@@ -1426,6 +1475,8 @@ int hvkm_svm_set_register(struct hvkm_vp *vp, const struct hvkm_register_assoc *
 	case HV_X64_REGISTER_TSC_AUX:
 		/* Checked as WRMSR checks it: it goes into the real MSR. */
 		return svm_msr_set(svp, MSR_TSC_AUX, v);
+	case HV_X64_REGISTER_SPEC_CTRL:
+		return hvkm_svm_spec_reg_set(&svp->spec_ctrl, v);
 	default:
 		return -EINVAL;
 	}

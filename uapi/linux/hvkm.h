@@ -380,6 +380,7 @@ struct hvkm_test_vmrun_loop {
 #define HV_X64_REGISTER_CSTAR		0x0008000A
 #define HV_X64_REGISTER_SFMASK		0x0008000B
 #define HV_X64_REGISTER_TSC_AUX		0x0008007B
+#define HV_X64_REGISTER_SPEC_CTRL	0x00080084
 
 /* TLFS HV_X64_SEGMENT_REGISTER, the value of ES..TR. */
 struct hv_x64_segment_register {
