@@ -146,6 +146,26 @@ class StepAccountingTest(unittest.TestCase):
                           vm._step_results(self.profile, step, "ok 1 x", 2, False)], ["fail"])
 
 
+class ProfileMemoryTest(unittest.TestCase):
+    def test_default_memory(self):
+        cmd = vm.qemu_command(vm.Profile("p", "stock", "cpu", []), "bz", "rd", "c", "r")
+        self.assertEqual(cmd[cmd.index("-m") + 1], "2048")
+
+    def test_memory_field_reaches_qemu(self):
+        cmd = vm.qemu_command(vm.Profile("p", "stock", "cpu", [], memory=3072),
+                              "bz", "rd", "c", "r")
+        self.assertEqual(cmd[cmd.index("-m") + 1], "3072")
+
+    def test_svm_profiles_reserve_a_1g_page(self):
+        for name in ("stock", "debug"):
+            p = run.PROFILES[name]
+            self.assertIn("hugepagesz=1G hugepages=1", p.append)
+            # The reserved GiB comes on top of the usual 2 GiB.
+            self.assertGreaterEqual(p.memory, 3072)
+            cmd = vm.qemu_command(p, "bz", "rd", "c", "r")
+            self.assertIn("hugepagesz=1G", cmd[cmd.index("-append") + 1])
+
+
 class FakeQemu:
     """A process that never ends until killed."""
 

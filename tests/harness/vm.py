@@ -44,6 +44,7 @@ class Profile:
     steps: list
     append: str = ""
     boot_timeout: int = 120    # seconds to reach /init and power off
+    memory: int = 2048         # MiB of RAM (-m)
 
 
 @dataclass
@@ -213,6 +214,15 @@ def _wait(proc, profile, results_log, echo):
             return True
 
 
+def qemu_command(profile, image, initrd, console, results_log):
+    """The QEMU command line that boots @profile."""
+    return [QEMU, "-accel", "tcg,thread=multi", "-cpu", profile.cpu, "-smp", "2",
+            "-m", str(profile.memory), "-nodefaults", "-no-user-config", "-display", "none",
+            "-no-reboot", "-kernel", str(image), "-initrd", str(initrd),
+            "-append", f"console=ttyS0 panic=-1 {profile.append}".strip(),
+            "-serial", f"file:{console}", "-serial", f"file:{results_log}"]
+
+
 def run(profile, kernel, selftests, logdir, echo=None):
     """Boot @profile on @kernel; every result it produced, named in full.
     With @echo (a file), what the steps print is copied there live."""
@@ -224,11 +234,7 @@ def run(profile, kernel, selftests, logdir, echo=None):
     for f in (console, results_log):
         f.unlink(missing_ok=True)
 
-    cmd = [QEMU, "-accel", "tcg,thread=multi", "-cpu", profile.cpu, "-smp", "2",
-           "-m", "2048", "-nodefaults", "-no-user-config", "-display", "none",
-           "-no-reboot", "-kernel", str(kernel.image), "-initrd", str(initrd),
-           "-append", f"console=ttyS0 panic=-1 {profile.append}".strip(),
-           "-serial", f"file:{console}", "-serial", f"file:{results_log}"]
+    cmd = qemu_command(profile, kernel.image, initrd, console, results_log)
     start = time.monotonic()
     with open(qemu_log, "w") as qlog:
         qlog.write(" ".join(cmd) + "\n")
