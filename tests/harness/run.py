@@ -40,6 +40,8 @@ SELFTESTS = [
     vm.Step("hyperv", 300, "hyperv"),
     vm.Step("lapic", 300, "lapic"),
     vm.Step("irq_routing", 300, "irq_routing"),
+    vm.Step("debug_regs", 300, "debug_regs"),
+    vm.Step("spec_ctrl", 120, "spec_ctrl"),
     vm.Step("bad_ioctls", 120, "bad_ioctls"),
 ]
 

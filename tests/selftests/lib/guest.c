@@ -54,6 +54,7 @@ extern char __executable_start[], _end[];
 
 volatile int guest_fault_vector = -1;
 volatile unsigned int guest_fault_skip;
+guest_exception_hook_t volatile guest_exception_hooks[32];
 
 /* What the exception stubs leave on the stack for guest_exception(). */
 struct exception_frame {
@@ -98,6 +99,10 @@ void guest_exception(struct exception_frame *f)
 		guest_irq_order[guest_irq_seen++ % 16] = f->vector;
 		if (f->vector != 2)
 			guest_apic_eoi();
+		return;
+	}
+	if (guest_exception_hooks[f->vector]) {
+		guest_exception_hooks[f->vector](f->vector, &f->rip, &f->rflags);
 		return;
 	}
 	if (!guest_fault_skip)

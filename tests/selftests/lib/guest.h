@@ -71,6 +71,14 @@ extern volatile int guest_apic_mode;
 void guest_apic_enable(void);
 void guest_apic_eoi(void);
 
+/*
+ * A test's own handler for an exception vector (0-31), called instead of the
+ * default with the return RIP and RFLAGS it may change (set RF after an
+ * instruction breakpoint, say).  Set from the guest.
+ */
+typedef void (*guest_exception_hook_t)(uint64_t vector, uint64_t *rip, uint64_t *rflags);
+extern guest_exception_hook_t volatile guest_exception_hooks[32];
+
 extern volatile int guest_fault_vector;		/* -1: none since the last *_safe */
 extern volatile unsigned int guest_fault_skip;	/* bytes to skip on a fault */
 
