@@ -342,6 +342,136 @@ static int sparse_region_up_to_1tib(void)
 	return KSFT_PASS;
 }
 
+/*
+ * A 1 GiB hugetlbfs page (the test VMs reserve one at boot) as a slot at
+ * 4 GiB, mapped by the guest at GVA 1 GiB with a 1 GiB page of its own.
+ */
+#define G1_GPA		(4 * GIB)
+#define G1_GVA		(1 * GIB)
+#define MIB512		(512ULL << 20)
+
+#ifndef MAP_HUGE_1GB
+#define MAP_HUGE_1GB	(30 << 26)
+#endif
+
+static void *map_1g_page(void)
+{
+	void *p = mmap(NULL, GIB, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB | MAP_HUGE_1GB, -1, 0);
+
+	return p == MAP_FAILED ? NULL : p;
+}
+
+static void guest_touches_1g(uint64_t arg)
+{
+	volatile uint64_t *m = (volatile uint64_t *)G1_GVA;
+
+	(void)arg;
+	GUEST_SYNC(0);
+	for (uint64_t off = 0; off < GIB; off += MIB2)
+		m[off / 8] = off | 1;
+	GUEST_SYNC(1);			/* the host checks them and writes its own */
+	GUEST_ASSERT_EQ(m[8 / 8], 0x1111);
+	GUEST_ASSERT_EQ(m[(3 * MIB2 + 16) / 8], 0x2222);
+	GUEST_ASSERT_EQ(m[MIB512 / 8], 0x3333);
+	GUEST_ASSERT_EQ(m[(GIB - 8) / 8], 0x4444);
+	GUEST_SYNC(2);			/* the host drops the whole page */
+	GUEST_ASSERT_EQ(m[MIB512 / 8], 0);
+	GUEST_ASSERT_EQ(m[(GIB - 8) / 8], 0);
+	m[(MIB512 + 4096) / 8] = 0x5555;
+	GUEST_DONE();
+}
+
+/*
+ * A slot on a 1 GiB page is mapped by one 1 GiB nested leaf: the guest
+ * writes 512 2 MiB-apart places with at most 2 nested page faults.  Data
+ * goes both ways, and dropping the page (the MMU notifier zaps the leaf)
+ * gives the guest the new, zeroed page.
+ */
+static int hugetlb_1gib_mappings(void)
+{
+	uint64_t before, after, off;
+	uint8_t *g;
+	int ret;
+
+	g = map_1g_page();
+	KSFT_CHECK(g, "no 1 GiB hugetlbfs page (boot with hugepagesz=1G hugepages=1): errno %d",
+		   errno);
+	ret = start(guest_touches_1g);
+	KSFT_CHECK(ret == 0, "setup: %d", ret);
+	KSFT_CHECK(set_slot(1, G1_GPA, GIB, g) == 0, "slot");
+	*vm_pdpte(&vm, G1_GVA) = G1_GPA | 0x83;
+	KSFT_CHECK(expect(UCALL_SYNC) == KSFT_PASS, "start");
+	before = npf_exits();
+	KSFT_CHECK(expect(UCALL_SYNC) == KSFT_PASS, "touched");
+	after = npf_exits();
+	KSFT_CHECK(after - before <= 2, "%llu nested page faults for 512 2 MiB pieces",
+		   (unsigned long long)(after - before));
+	for (off = 0; off < GIB; off += MIB2)
+		KSFT_CHECK(*(uint64_t *)(g + off) == (off | 1), "guest write at %#llx not seen",
+			   (unsigned long long)off);
+	*(uint64_t *)(g + 8) = 0x1111;
+	*(uint64_t *)(g + 3 * MIB2 + 16) = 0x2222;
+	*(uint64_t *)(g + MIB512) = 0x3333;
+	*(uint64_t *)(g + GIB - 8) = 0x4444;
+	KSFT_CHECK(expect(UCALL_SYNC) == KSFT_PASS, "guest read the host's values");
+	KSFT_CHECK(madvise(g, GIB, MADV_DONTNEED) == 0, "madvise: errno %d", errno);
+	KSFT_CHECK(expect(UCALL_DONE) == KSFT_PASS, "guest saw the old page");
+	KSFT_CHECK(*(uint64_t *)(g + MIB512 + 4096) == 0x5555, "guest write to the new page");
+	stop();
+	munmap(g, GIB);
+	return KSFT_PASS;
+}
+
+static void guest_touches_short_slot(uint64_t arg)
+{
+	volatile uint64_t *m = (volatile uint64_t *)G1_GVA;
+
+	(void)arg;
+	GUEST_SYNC(0);
+	for (uint64_t off = 0; off < GIB - MIB2; off += MIB2)
+		m[off / 8] = off | 1;
+	GUEST_SYNC(1);
+	(void)m[(GIB - 8) / 8];		/* past the slot: MMIO, not the page's RAM */
+	GUEST_DONE();
+}
+
+/*
+ * The same page, but the slot ends 2 MiB short of it: no 1 GiB leaf may
+ * cover the GPAs past the slot, so the mapping is 2 MiB at a time and the
+ * last 2 MiB stay MMIO.
+ */
+static int no_1gib_leaf_past_slot_end(void)
+{
+	uint64_t before, after;
+	struct ucall uc;
+	uint8_t *g;
+	int ret;
+
+	g = map_1g_page();
+	KSFT_CHECK(g, "no 1 GiB hugetlbfs page: errno %d", errno);
+	ret = start(guest_touches_short_slot);
+	KSFT_CHECK(ret == 0, "setup: %d", ret);
+	KSFT_CHECK(set_slot(1, G1_GPA, GIB - MIB2, g) == 0, "slot");
+	*vm_pdpte(&vm, G1_GVA) = G1_GPA | 0x83;
+	g[GIB - 8] = 0x77;
+	KSFT_CHECK(expect(UCALL_SYNC) == KSFT_PASS, "start");
+	before = npf_exits();
+	KSFT_CHECK(expect(UCALL_SYNC) == KSFT_PASS, "touched");
+	after = npf_exits();
+	KSFT_CHECK(after - before >= 511, "%llu nested page faults for 511 2 MiB leaves",
+		   (unsigned long long)(after - before));
+	ret = vcpu_run_ucall(&vm, &vcpu, &uc);
+	KSFT_CHECK(ret == UCALL_NONE && vcpu.run->exit_reason == HVKM_EXIT_MMIO &&
+		   vcpu.run->mmio.gpa == G1_GPA + GIB - 8 && !vcpu.run->mmio.is_write,
+		   "ucall %d exit %u gpa %#llx", ret, vcpu.run->exit_reason,
+		   (unsigned long long)vcpu.run->mmio.gpa);
+	KSFT_CHECK(expect(UCALL_DONE) == KSFT_PASS, "done");
+	stop();
+	munmap(g, GIB);
+	return KSFT_PASS;
+}
+
 static const struct ksft_case cases[] = {
 	KSFT_CASE(madvise_dontneed_is_seen),
 	KSFT_CASE(munmap_is_seen),
@@ -349,6 +479,8 @@ static const struct ksft_case cases[] = {
 	KSFT_CASE(dirty_log),
 	KSFT_CASE(thp_backed_2mib_mappings),
 	KSFT_CASE(sparse_region_up_to_1tib),
+	KSFT_CASE(hugetlb_1gib_mappings),
+	KSFT_CASE(no_1gib_leaf_past_slot_end),
 };
 
 int main(void)
