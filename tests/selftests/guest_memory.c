@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -472,6 +473,108 @@ static int no_1gib_leaf_past_slot_end(void)
 	return KSFT_PASS;
 }
 
+static void guest_reads_then_writes_1g(uint64_t arg)
+{
+	volatile uint64_t *m = (volatile uint64_t *)G1_GVA;
+
+	(void)arg;
+	GUEST_SYNC(0);
+	GUEST_ASSERT_EQ(m[0], 0xa);
+	GUEST_ASSERT_EQ(m[(3 * MIB2) / 8], 0xb);
+	GUEST_ASSERT_EQ(m[(GIB - 8) / 8], 0xc);
+	GUEST_SYNC(1);
+	m[(MIB512 + 8) / 8] = 0xd;	/* read-only slot: an MMIO write */
+	GUEST_DONE();
+}
+
+/* A read-only slot on a 1 GiB page: one read-only leaf; writes are MMIO. */
+static int hugetlb_1gib_read_only(void)
+{
+	struct hvkm_memory_region r = {
+		.slot = 1, .flags = HVKM_MEM_READONLY, .guest_phys_addr = G1_GPA, .size = GIB,
+	};
+	uint64_t before, after;
+	struct ucall uc;
+	uint8_t *g;
+	int ret;
+
+	g = map_1g_page();
+	KSFT_CHECK(g, "no 1 GiB hugetlbfs page: errno %d", errno);
+	*(uint64_t *)g = 0xa;
+	*(uint64_t *)(g + 3 * MIB2) = 0xb;
+	*(uint64_t *)(g + GIB - 8) = 0xc;
+	ret = start(guest_reads_then_writes_1g);
+	KSFT_CHECK(ret == 0, "setup: %d", ret);
+	r.userspace_addr = (uintptr_t)g;
+	KSFT_CHECK(ioctl(vm.fd, HVKM_SET_MEMORY_REGION, &r) == 0, "slot: errno %d", errno);
+	*vm_pdpte(&vm, G1_GVA) = G1_GPA | 0x83;
+	KSFT_CHECK(expect(UCALL_SYNC) == KSFT_PASS, "start");
+	before = npf_exits();
+	KSFT_CHECK(expect(UCALL_SYNC) == KSFT_PASS, "read");
+	after = npf_exits();
+	KSFT_CHECK(after - before <= 2, "%llu nested page faults for 3 reads a GiB apart",
+		   (unsigned long long)(after - before));
+	ret = vcpu_run_ucall(&vm, &vcpu, &uc);
+	KSFT_CHECK(ret == UCALL_NONE && vcpu.run->exit_reason == HVKM_EXIT_MMIO &&
+		   vcpu.run->mmio.is_write && vcpu.run->mmio.gpa == G1_GPA + MIB512 + 8 &&
+		   *(uint64_t *)vcpu.run->mmio.data == 0xd,
+		   "ucall %d exit %u gpa %#llx", ret, vcpu.run->exit_reason,
+		   (unsigned long long)vcpu.run->mmio.gpa);
+	KSFT_CHECK(*(uint64_t *)(g + MIB512 + 8) == 0, "the write reached the read-only page");
+	KSFT_CHECK(expect(UCALL_DONE) == KSFT_PASS, "done");
+	stop();
+	munmap(g, GIB);
+	return KSFT_PASS;
+}
+
+static const uint64_t g1_logged[] = { 0, MIB2 + 4096, MIB512, GIB - 4096 };
+
+static void guest_writes_logged_1g(uint64_t arg)
+{
+	(void)arg;
+	for (unsigned int i = 0; i < sizeof(g1_logged) / sizeof(g1_logged[0]); i++)
+		*(volatile uint64_t *)(G1_GVA + g1_logged[i]) = i + 1;
+	GUEST_DONE();
+}
+
+/* Dirty logging counts 4 KiB pages: a logged slot on a 1 GiB page gets no large leaf. */
+static int hugetlb_1gib_dirty_logged(void)
+{
+	struct hvkm_memory_region r = {
+		.slot = 1, .flags = HVKM_MEM_LOG_DIRTY, .guest_phys_addr = G1_GPA, .size = GIB,
+	};
+	size_t words = GIB / 4096 / 64, i, set = 0;
+	uint64_t *bitmap;
+	uint8_t *g;
+	int ret;
+
+	g = map_1g_page();
+	KSFT_CHECK(g, "no 1 GiB hugetlbfs page: errno %d", errno);
+	bitmap = calloc(words, sizeof(*bitmap));
+	KSFT_CHECK(bitmap, "calloc");
+	ret = start(guest_writes_logged_1g);
+	KSFT_CHECK(ret == 0, "setup: %d", ret);
+	r.userspace_addr = (uintptr_t)g;
+	KSFT_CHECK(ioctl(vm.fd, HVKM_SET_MEMORY_REGION, &r) == 0, "slot: errno %d", errno);
+	*vm_pdpte(&vm, G1_GVA) = G1_GPA | 0x83;
+	KSFT_CHECK(expect(UCALL_DONE) == KSFT_PASS, "done");
+	KSFT_CHECK(get_log(1, bitmap) == 0, "log");
+	for (i = 0; i < words; i++)
+		set += __builtin_popcountll(bitmap[i]);
+	KSFT_CHECK(set == 4, "%zu pages dirty, not 4", set);
+	for (i = 0; i < 4; i++) {
+		uint64_t pg = g1_logged[i] / 4096;
+
+		KSFT_CHECK(bitmap[pg / 64] & (1ULL << (pg % 64)), "page %#llx not logged",
+			   (unsigned long long)g1_logged[i]);
+		KSFT_CHECK(*(uint64_t *)(g + g1_logged[i]) == i + 1, "write %zu not in memory", i);
+	}
+	stop();
+	free(bitmap);
+	munmap(g, GIB);
+	return KSFT_PASS;
+}
+
 static const struct ksft_case cases[] = {
 	KSFT_CASE(madvise_dontneed_is_seen),
 	KSFT_CASE(munmap_is_seen),
@@ -481,6 +584,8 @@ static const struct ksft_case cases[] = {
 	KSFT_CASE(sparse_region_up_to_1tib),
 	KSFT_CASE(hugetlb_1gib_mappings),
 	KSFT_CASE(no_1gib_leaf_past_slot_end),
+	KSFT_CASE(hugetlb_1gib_read_only),
+	KSFT_CASE(hugetlb_1gib_dirty_logged),
 };
 
 int main(void)
