@@ -10,7 +10,7 @@
 
 #include "svm/npt.c"
 
-#define GIB		(1ULL << 30)
+#define GIB		BIT_ULL(30)
 #define PFN_1G		(GIB >> PAGE_SHIFT)	/* 1 GiB-aligned page frame numbers */
 
 struct npt_fixture {
