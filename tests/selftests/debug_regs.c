@@ -27,6 +27,8 @@
 #define DR7_FIXED	0x400ULL
 #define CR4_DE		(1ULL << 3)
 #define RFLAGS_RF	(1ULL << 16)
+#define RFLAGS_TF	(1ULL << 8)
+#define DR6_BS		(1ULL << 14)
 
 static struct hvkm_vm vm;
 static struct hvkm_vcpu vcpu;
@@ -190,6 +192,9 @@ static void guest_db(uint64_t vector, uint64_t *rip, uint64_t *rflags)
 	/* An instruction breakpoint is a fault: RF lets the instruction run. */
 	if (db_dr6 & 1)
 		*rflags |= RFLAGS_RF;
+	/* A single step: one is enough. */
+	if (db_dr6 & DR6_BS)
+		*rflags &= ~RFLAGS_TF;
 }
 
 __attribute__((noinline)) static void breakpoint_target(void)
@@ -236,6 +241,42 @@ static int hardware_breakpoints_raise_db_in_guest(void)
 
 	KSFT_CHECK(ret == 0, "setup: %d", ret);
 	ret = expect(UCALL_DONE);
+	vm_stop(&vm, &vcpu);
+	return ret;
+}
+
+/*
+ * Single steps raise #DB in the guest, without exits.  (ICEBP is not
+ * intercepted either, but QEMU's TCG, built without WANT_ICEBP, makes it
+ * #UD, so it cannot be tested in the test VMs.)
+ */
+static void guest_single_step(uint64_t arg)
+{
+	uint64_t after;
+
+	(void)arg;
+	guest_exception_hooks[DB] = guest_db;
+	/* TF: a #DB after the next instruction, with DR6.BS. */
+	asm volatile("pushfq; orq %1, (%%rsp); popfq; nop\n1: lea 1b(%%rip), %0"
+		     : "=r" (after) : "i" (RFLAGS_TF) : "memory", "cc");
+	GUEST_ASSERT_EQ(db_count, 1);
+	GUEST_ASSERT(db_dr6 & DR6_BS);
+	GUEST_ASSERT_EQ(db_rip, after);
+	guest_exception_hooks[DB] = 0;
+	GUEST_DONE();
+}
+
+static int single_step_is_the_guests(void)
+{
+	uint64_t before;
+	int ret = start(guest_single_step);
+
+	KSFT_CHECK(ret == 0, "setup: %d", ret);
+	before = other_exits();
+	ret = expect(UCALL_DONE);
+	/* The handler's reads of DR6 cost one exit (the switch), #DB none. */
+	KSFT_CHECK(ret != KSFT_PASS || other_exits() - before <= 1, "%llu exits",
+		   (unsigned long long)(other_exits() - before));
 	vm_stop(&vm, &vcpu);
 	return ret;
 }
@@ -366,6 +407,7 @@ static const struct ksft_case cases[] = {
 	KSFT_CASE(vmm_round_trip_before_first_use),
 	KSFT_CASE(guest_values_both_ways),
 	KSFT_CASE(hardware_breakpoints_raise_db_in_guest),
+	KSFT_CASE(single_step_is_the_guests),
 	KSFT_CASE(dr4_dr5_and_reserved_bits),
 	KSFT_CASE(first_access_may_fault),
 	KSFT_CASE(host_breakpoint_survives_guest),
