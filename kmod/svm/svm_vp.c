@@ -171,8 +171,7 @@ static void svm_reset_save(struct hvkm_vp *vp)
 	s->efer = EFER_SVME;
 	s->dr6 = DR6_RESERVED;
 	s->dr7 = 0x400;				/* DR7 reset value: bit 10 reads as 1 */
-	hvkm_svm_dr_reset(&svp->dr);
-	svp->spec_ctrl = 0;
+	hvkm_svm_dr_reset(&svp->dr);		/* INIT clears DR0-3 too (SDM table 9-1) */
 	s->g_pat = 0x0007040600070406ULL;	/* the PAT reset value */
 }
 
