@@ -145,7 +145,7 @@ int hvkm_npt_map_2m(struct hvkm_npt *npt, u64 gpa, unsigned long pfn, bool writa
 
 /*
  * Map 1 GiB at @gpa (aligned) to the contiguous pages from @pfn (aligned),
- * with a PDPTE whose PS bit makes it a leaf (APM vol. 2, 5.3.4, "1-Gbyte
+ * with a PDPTE whose PS bit makes it a leaf (APM vol. 2, 5.3.5, "1-Gbyte
  * Page Translation"; nested tables have the long-mode format).  -EEXIST
  * when anything is mapped in that range already: smaller leaves stay.
  */

@@ -25,7 +25,7 @@ void hvkm_svm_dr_reset(struct hvkm_svm_dr *dr)
 static void svm_dr_switch_on(struct hvkm_svm_dr *dr, struct vmcb *vmcb)
 {
 	dr->switched = true;
-	/* All 16 read and 16 write intercepts are the one DR word (APM 15.8.1). */
+	/* All 32 DR read/write intercepts are one word: VMCB offset 004h (APM vol. 2, app. B). */
 	vmcb->control.intercepts[INTERCEPT_DR] = 0;
 }
 
