@@ -225,6 +225,13 @@ void hvkm_virt_disable_all(void);
 /* partition.c */
 int hvkm_partition_create(const struct hvkm_create_partition __user *arg);
 void hvkm_partition_put(struct hvkm_partition *p);
+/* slot.c */
+const struct hvkm_memory_slot *hvkm_slots_find(const struct hvkm_memory_slot *slots,
+					       unsigned int n, u64 gpa);
+bool hvkm_slots_overlap(const struct hvkm_memory_slot *slots, unsigned int n,
+			unsigned int except, u64 gpa, u64 size);
+bool hvkm_region_shape_valid(const struct hvkm_memory_region *r);
+
 const struct hvkm_memory_slot *hvkm_slot_find(struct hvkm_partition *p, u64 gpa);
 const struct hvkm_memory_slot *hvkm_slot_find_locked(struct hvkm_partition *p, u64 gpa);
 

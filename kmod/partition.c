@@ -37,49 +37,17 @@ void hvkm_partition_put(struct hvkm_partition *p)
 	kref_put(&p->kref, hvkm_partition_free);
 }
 
-static const struct hvkm_memory_slot *slot_find(struct hvkm_partition *p, u64 gpa)
-{
-	int i;
-
-	for (i = 0; i < HVKM_NR_MEMORY_SLOTS; i++) {
-		const struct hvkm_memory_slot *s = &p->slots[i];
-
-		if (s->size && gpa >= s->gpa && gpa - s->gpa < s->size)
-			return s;
-	}
-	return NULL;
-}
-
 /* Slots change under both the partition's mutex and mmu_lock: either will do. */
 const struct hvkm_memory_slot *hvkm_slot_find(struct hvkm_partition *p, u64 gpa)
 {
 	lockdep_assert_held(&p->lock);
-	return slot_find(p, gpa);
+	return hvkm_slots_find(p->slots, HVKM_NR_MEMORY_SLOTS, gpa);
 }
 
 const struct hvkm_memory_slot *hvkm_slot_find_locked(struct hvkm_partition *p, u64 gpa)
 {
 	lockdep_assert_held(&p->mmu_lock);
-	return slot_find(p, gpa);
-}
-
-static bool hvkm_region_valid(const struct hvkm_memory_region *r)
-{
-	u64 end = r->guest_phys_addr + r->size;
-
-	if (r->slot >= HVKM_NR_MEMORY_SLOTS ||
-	    (r->flags & ~(HVKM_MEM_NOEXEC | HVKM_MEM_READONLY | HVKM_MEM_LOG_DIRTY)))
-		return false;
-	if (memchr_inv(r->reserved, 0, sizeof(r->reserved)))
-		return false;
-	if (!r->size)
-		return true;
-	if (!PAGE_ALIGNED(r->guest_phys_addr) || !PAGE_ALIGNED(r->size) ||
-	    !PAGE_ALIGNED(r->userspace_addr))
-		return false;
-	if (end < r->guest_phys_addr || end > BIT_ULL(HVKM_GPA_BITS))
-		return false;
-	return access_ok(u64_to_user_ptr(r->userspace_addr), r->size);
+	return hvkm_slots_find(p->slots, HVKM_NR_MEMORY_SLOTS, gpa);
 }
 
 /* Create, replace or (size 0) delete a slot, also while VPs run. */
@@ -87,22 +55,19 @@ static int hvkm_set_memory_region(struct hvkm_partition *p,
 				  const struct hvkm_memory_region __user *arg)
 {
 	struct hvkm_memory_region r;
-	int i, ret = 0;
+	int ret = 0;
 
 	if (copy_from_user(&r, arg, sizeof(r)))
 		return -EFAULT;
-	if (!hvkm_region_valid(&r))
+	if (!hvkm_region_shape_valid(&r) ||
+	    !access_ok(u64_to_user_ptr(r.userspace_addr), r.size))
 		return -EINVAL;
 
 	mutex_lock(&p->lock);
-	for (i = 0; r.size && i < HVKM_NR_MEMORY_SLOTS; i++) {
-		const struct hvkm_memory_slot *s = &p->slots[i];
-
-		if (i != r.slot && s->size && r.guest_phys_addr < s->gpa + s->size &&
-		    s->gpa < r.guest_phys_addr + r.size) {
-			ret = -EEXIST;
-			goto out;
-		}
+	if (r.size && hvkm_slots_overlap(p->slots, HVKM_NR_MEMORY_SLOTS, r.slot,
+					 r.guest_phys_addr, r.size)) {
+		ret = -EEXIST;
+		goto out;
 	}
 	ret = hvkm_memory_set_slot(p, r.slot, &(struct hvkm_memory_slot){
 		.gpa = r.guest_phys_addr,
