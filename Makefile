@@ -30,10 +30,17 @@ SELFTESTS := $(patsubst tests/selftests/%.c,$(BUILD)/selftests/%,$(wildcard test
 	     $(patsubst tests/bench/%.c,$(BUILD)/selftests/%,$(wildcard tests/bench/*.c))
 SELFTEST_LIB := $(wildcard tests/selftests/lib/*.c)
 HVCTL_SOURCES := $(wildcard userspace/hvctl/*.c)
+VMM_SOURCES := $(wildcard userspace/vmm/*.c userspace/vmm/devices/*.c)
+VMM_HEADERS := $(wildcard userspace/vmm/*.h userspace/vmm/devices/*.h)
+VMM_LIBS := -ljson-c -lpthread
+# Host unit tests of the VMM's devices and loaders: no kernel module needed.
+VMM_TESTS := $(patsubst tests/userspace/%.c,$(BUILD)/userspace-tests/%,$(wildcard tests/userspace/test_*.c))
+VMM_TEST_CFLAGS := -O1 -g -Wall -Wextra -Werror -Iuapi -Iuserspace/vmm -fsanitize=address,undefined \
+	-fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
-.PHONY: all kmod kmod-stock kmod-debug debug-kernel selftests tools check demo bench deps clean
+.PHONY: all kmod kmod-stock kmod-debug debug-kernel selftests tools check demo bench deps clean vmm-tests
 
-all: kmod $(BUILD)/hvctl
+all: kmod $(BUILD)/hvctl $(BUILD)/hvkm-vmm
 
 deps:
 	scripts/deps.sh
@@ -70,8 +77,18 @@ $(BUILD)/hvctl: $(HVCTL_SOURCES) uapi/linux/hvkm.h
 	@mkdir -p $(BUILD)
 	$(CC) $(USER_CFLAGS) -o $@ $(HVCTL_SOURCES)
 
+$(BUILD)/hvkm-vmm: $(VMM_SOURCES) $(VMM_HEADERS) uapi/linux/hvkm.h
+	@mkdir -p $(BUILD)
+	$(CC) $(USER_CFLAGS) -o $@ $(VMM_SOURCES) $(VMM_LIBS)
+
+# Each test links the VMM sources it names in a "// sources:" line.
+vmm-tests: $(VMM_TESTS)
+$(BUILD)/userspace-tests/%: tests/userspace/%.c tests/userspace/tap.h $(VMM_SOURCES) $(VMM_HEADERS) uapi/linux/hvkm.h
+	@mkdir -p $(BUILD)/userspace-tests
+	$(CC) $(VMM_TEST_CFLAGS) -o $@ $< $(addprefix userspace/vmm/,$(shell sed -n 's|^// sources: ||p' $<)) $(VMM_LIBS)
+
 # Static, so they run in the test VMs' busybox initramfs as they are.
-selftests: $(SELFTESTS) $(BUILD)/selftests/hvctl
+selftests: $(SELFTESTS) $(BUILD)/selftests/hvctl $(BUILD)/selftests/hvkm-vmm
 $(BUILD)/selftests/%: tests/selftests/%.c $(SELFTEST_LIB) $(wildcard tests/selftests/lib/*.h) uapi/linux/hvkm.h
 	@mkdir -p $(BUILD)/selftests
 	$(CC) $(USER_CFLAGS) -static -Itests/selftests -o $@ $< $(SELFTEST_LIB)
@@ -82,6 +99,10 @@ $(BUILD)/selftests/hvctl: $(HVCTL_SOURCES) uapi/linux/hvkm.h
 	@mkdir -p $(BUILD)/selftests
 	$(CC) $(USER_CFLAGS) -static -o $@ $(HVCTL_SOURCES)
 
+$(BUILD)/selftests/hvkm-vmm: $(VMM_SOURCES) $(VMM_HEADERS) uapi/linux/hvkm.h
+	@mkdir -p $(BUILD)/selftests
+	$(CC) $(USER_CFLAGS) -static -o $@ $(VMM_SOURCES) $(VMM_LIBS)
+
 # checkpatch.pl and the files it reads, from Debian's linux-source-6.1.
 tools: $(BUILD)/tools/checkpatch.pl
 $(BUILD)/tools/checkpatch.pl:
@@ -91,7 +112,7 @@ $(BUILD)/tools/checkpatch.pl:
 		linux-source-6.1/scripts/const_structs.checkpatch
 	touch $@
 
-check: all kmod-stock $(if $(WANT_DEBUG),kmod-debug) selftests tools
+check: all kmod-stock $(if $(WANT_DEBUG),kmod-debug) selftests tools vmm-tests
 	python3 tests/harness/run.py --build $(BUILD) --stock-release "$(STOCK_RELEASE)" \
 		$(if $(WANT_DEBUG),--debug-dir "$(DEBUG_DIR)") --profiles '$(PROFILES)' --tests '$(TESTS)'
 

@@ -10,6 +10,8 @@ packages=(
 	linux-source-6.1 flex bison bc libelf-dev libssl-dev xz-utils perl
 	# the test VMs: the stock kernel, QEMU with nested SVM, an initramfs
 	linux-image-amd64 qemu-system-x86 busybox-static cpio python3
+	# hvkm-vmm: its configuration files are JSON
+	libjson-c-dev
 )
 
 if [ "$(id -u)" != 0 ]; then

@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A VM's configuration, read from a JSON file (docs/vmm.md):
+ *
+ *   { "name": "l2", "generation": 1, "memory": 256, "cpus": 1,
+ *     "boot": { "kernel": "/path/bzImage", "initrd": "/path/initrd",
+ *               "cmdline": "console=ttyS0" },
+ *     "serial": [ { "port": "com1", "output": "stdout" } ] }
+ */
+#ifndef HVKM_VMM_CONFIG_H
+#define HVKM_VMM_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define CONFIG_MAX_SERIAL	4
+#define CONFIG_MAX_CPUS		64
+/* Guest RAM ends below the 32-bit PCI hole (no RAM above 4 GiB yet). */
+#define CONFIG_MAX_MEMORY_MIB	3072
+
+struct config_serial {
+	unsigned int index;	/* 0: COM1 .. 3: COM4 */
+	char *output;		/* "stdout", "stderr", "null" or a file path */
+	int input;		/* 1: read the host's stdin */
+};
+
+struct config {
+	char *name;
+	unsigned int generation;	/* 1: BIOS-style machine, direct Linux boot */
+	uint64_t memory_mib;
+	unsigned int cpus;
+	char *kernel, *initrd, *cmdline;
+	struct config_serial serial[CONFIG_MAX_SERIAL];
+	unsigned int nr_serial;
+};
+
+/*
+ * Parse @text; 0, or -EINVAL with a message for the user in @err.  Unknown
+ * keys are errors, so that typos do not go unnoticed.
+ */
+int config_parse(struct config *cfg, const char *text, char *err, size_t errlen);
+int config_load(struct config *cfg, const char *path, char *err, size_t errlen);
+void config_free(struct config *cfg);
+
+#endif

@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include "loop.h"
+
+int loop_init(struct loop *loop)
+{
+	memset(loop, 0, sizeof(*loop));
+	loop->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (loop->epfd < 0)
+		return -errno;
+	loop->stop_fd = eventfd(0, EFD_CLOEXEC);
+	if (loop->stop_fd < 0) {
+		close(loop->epfd);
+		return -errno;
+	}
+	return loop_add(loop, loop->stop_fd, EPOLLIN, NULL, NULL);
+}
+
+int loop_add(struct loop *loop, int fd, uint32_t events, loop_fn fn, void *opaque)
+{
+	struct epoll_event ev = { .events = events };
+
+	if (loop->nr == LOOP_MAX_SOURCES)
+		return -ENOSPC;
+	loop->sources[loop->nr] = (struct loop_source){ fd, fn, opaque };
+	ev.data.u32 = loop->nr;
+	if (epoll_ctl(loop->epfd, EPOLL_CTL_ADD, fd, &ev))
+		return -errno;
+	loop->nr++;
+	return 0;
+}
+
+static void *loop_thread(void *arg)
+{
+	struct loop *loop = arg;
+	struct epoll_event evs[LOOP_MAX_SOURCES];
+
+	for (;;) {
+		int i, n = epoll_wait(loop->epfd, evs, LOOP_MAX_SOURCES, -1);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			break;
+		for (i = 0; i < n; i++) {
+			struct loop_source *s = &loop->sources[evs[i].data.u32];
+
+			if (!s->fn)
+				return NULL;	/* the stop event */
+			s->fn(s->opaque, evs[i].events);
+		}
+	}
+	return NULL;
+}
+
+int loop_start(struct loop *loop)
+{
+	int ret = pthread_create(&loop->thread, NULL, loop_thread, loop);
+
+	if (ret)
+		return -ret;
+	loop->running = 1;
+	return 0;
+}
+
+void loop_stop(struct loop *loop)
+{
+	uint64_t one = 1;
+
+	if (!loop->running)
+		return;
+	if (write(loop->stop_fd, &one, sizeof(one)) != sizeof(one))
+		return;
+	pthread_join(loop->thread, NULL);
+	loop->running = 0;
+}
+
+void loop_free(struct loop *loop)
+{
+	loop_stop(loop);
+	close(loop->stop_fd);
+	close(loop->epfd);
+}

@@ -1,0 +1,445 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The VM: partition, RAM, devices, VPs, and how it stops. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/timerfd.h>
+#include <time.h>
+#include <sys/epoll.h>
+#include <unistd.h>
+
+#include "cpuid.h"
+#include "linux_boot.h"
+#include "vm.h"
+
+#define MIB		(1ull << 20)
+#define HUGE_2M		(2 * MIB)
+
+static const uint16_t com_base[CONFIG_MAX_SERIAL] = { 0x3f8, 0x2f8, 0x3e8, 0x2e8 };
+static const unsigned int com_irq[CONFIG_MAX_SERIAL] = { 4, 3, 4, 3 };
+
+static uint64_t monotonic_ns(void *unused)
+{
+	struct timespec ts;
+
+	(void)unused;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static time_t wall_seconds(void *unused)
+{
+	(void)unused;
+	return time(NULL);
+}
+
+void vm_request_stop(struct vm *vm, enum vm_stop why)
+{
+	unsigned int i;
+
+	pthread_mutex_lock(&vm->stop_lock);
+	if (vm->stop == VM_RUNNING)
+		__atomic_store_n(&vm->stop, why, __ATOMIC_RELEASE);
+	pthread_cond_broadcast(&vm->stop_cond);
+	pthread_mutex_unlock(&vm->stop_lock);
+	for (i = 0; i < vm->nr_vps; i++)
+		vm_kick_vp(vm, i);
+}
+
+/* The reset line of the 8042 and of 0xCF9 (called under the device lock). */
+static void vm_reset_line(void *opaque)
+{
+	vm_request_stop(opaque, VM_STOP_RESET);
+}
+
+/* The PIC raised INT: VP 0 has to come out and take it (vp.c). */
+static void vm_pic_notify(void *opaque)
+{
+	vm_kick_vp(opaque, 0);
+}
+
+static void vm_pit_rearm(void *opaque)
+{
+	struct vm *vm = opaque;
+	uint64_t when = pit_next_deadline(&vm->pit);
+	struct itimerspec its = { 0 };
+
+	if (when != PIT_NO_DEADLINE) {
+		if (!when)
+			when = 1;	/* 0 would disarm the timer */
+		its.it_value.tv_sec = (time_t)(when / 1000000000ull);
+		its.it_value.tv_nsec = (long)(when % 1000000000ull);
+	}
+	timerfd_settime(vm->pit_timer_fd, TFD_TIMER_ABSTIME, &its, NULL);
+}
+
+static void vm_pit_timer(void *opaque, uint32_t events)
+{
+	struct vm *vm = opaque;
+	uint64_t expirations;
+
+	(void)events;
+	if (read(vm->pit_timer_fd, &expirations, sizeof(expirations)) < 0)
+		return;
+	pthread_mutex_lock(&vm->dev_lock);
+	pit_tick(&vm->pit);
+	vm_pit_rearm(vm);
+	pthread_mutex_unlock(&vm->dev_lock);
+}
+
+static void vm_serial_input(void *opaque, uint32_t events)
+{
+	struct vm *vm = opaque;
+	uint8_t buf[SERIAL_FIFO_SIZE];
+	ssize_t n;
+
+	(void)events;
+	n = read(STDIN_FILENO, buf, sizeof(buf));
+	if (n <= 0)
+		return;
+	pthread_mutex_lock(&vm->dev_lock);
+	/* What does not fit in the FIFO is lost, as on a UART without flow control. */
+	serial_receive(&vm->serial[vm->serial_input], buf, (size_t)n);
+	pthread_mutex_unlock(&vm->dev_lock);
+}
+
+static int open_output(const char *what)
+{
+	if (!strcmp(what, "stdout"))
+		return STDOUT_FILENO;
+	if (!strcmp(what, "stderr"))
+		return STDERR_FILENO;
+	if (!strcmp(what, "null"))
+		return -1;
+	return open(what, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+}
+
+static int vm_create_devices(struct vm *vm)
+{
+	const struct config *cfg = vm->cfg;
+	unsigned int i;
+	int ret;
+
+	pic_init(&vm->pic, vm_pic_notify, vm);
+	pit_init(&vm->pit, pic_line(&vm->pic, 0), monotonic_ns, NULL);
+	vm->pit.rearm = vm_pit_rearm;
+	vm->pit.opaque = vm;
+	rtc_init(&vm->rtc, wall_seconds, NULL);
+	i8042_init(&vm->kbc, vm_reset_line, vm);
+	reset_control_init(&vm->rst, vm_reset_line, vm);
+	ret = pic_register(&vm->pic, &vm->io);
+	if (!ret)
+		ret = pit_register(&vm->pit, &vm->io);
+	if (!ret)
+		ret = rtc_register(&vm->rtc, &vm->io);
+	if (!ret)
+		ret = i8042_register(&vm->kbc, &vm->io);
+	if (!ret)
+		ret = post_register(&vm->post, &vm->io);
+	if (!ret)
+		ret = reset_control_register(&vm->rst, &vm->io);
+	if (ret)
+		return ret;
+
+	vm->serial_input = -1;
+	for (i = 0; i < cfg->nr_serial; i++) {
+		const struct config_serial *s = &cfg->serial[i];
+		int fd = open_output(s->output);
+
+		if (fd < 0 && strcmp(s->output, "null")) {
+			fprintf(stderr, "hvkm-vmm: COM%u output %s: %s\n", s->index + 1, s->output,
+				strerror(errno));
+			return -errno;
+		}
+		vm->serial_fd[s->index] = fd;
+		serial_init(&vm->serial[s->index], com_base[s->index],
+			    pic_line(&vm->pic, com_irq[s->index]), fd);
+		ret = serial_register(&vm->serial[s->index], &vm->io);
+		if (ret)
+			return ret;
+		vm->serial_present[s->index] = true;
+		if (s->input)
+			vm->serial_input = (int)s->index;
+	}
+
+	vm->pit_timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
+	if (vm->pit_timer_fd < 0)
+		return -errno;
+	ret = loop_add(&vm->loop, vm->pit_timer_fd, EPOLLIN, vm_pit_timer, vm);
+	if (!ret && vm->serial_input >= 0)
+		ret = loop_add(&vm->loop, STDIN_FILENO, EPOLLIN, vm_serial_input, vm);
+	return ret;
+}
+
+static int vm_create_ram(struct vm *vm)
+{
+	struct hvkm_memory_region r = { .slot = 0 };
+	uint8_t *area;
+
+	vm->ram_size = vm->cfg->memory_mib * MIB;
+	/* 2 MiB aligned so that THP can back it and hvkm map it with 2 MiB pages. */
+	area = mmap(NULL, vm->ram_size + HUGE_2M, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (area == MAP_FAILED)
+		return -errno;
+	vm->ram = (uint8_t *)(((uintptr_t)area + HUGE_2M - 1) & ~(uintptr_t)(HUGE_2M - 1));
+	if (vm->ram != area)
+		munmap(area, (size_t)(vm->ram - area));
+	munmap(vm->ram + vm->ram_size, (size_t)(area + HUGE_2M - vm->ram));
+	madvise(vm->ram, vm->ram_size, MADV_HUGEPAGE);
+	r.guest_phys_addr = 0;
+	r.size = vm->ram_size;
+	r.userspace_addr = (uintptr_t)vm->ram;
+	return ioctl(vm->fd, HVKM_SET_MEMORY_REGION, &r) ? -errno : 0;
+}
+
+int vm_create(struct vm *vm, const struct config *cfg, bool verbose)
+{
+	struct hvkm_create_partition cp = { .max_vps = cfg->cpus };
+	struct hvkm_cpuid_entry entries[CPUID_MAX_ENTRIES];
+	struct hvkm_cpuid cpuid = { .entries = (uintptr_t)entries };
+	unsigned int i;
+	int ret;
+
+	memset(vm, 0, sizeof(*vm));
+	vm->cfg = cfg;
+	vm->verbose = verbose;
+	vm->dev_fd = vm->fd = vm->pit_timer_fd = -1;
+	for (i = 0; i < CONFIG_MAX_SERIAL; i++)
+		vm->serial_fd[i] = -1;
+	pthread_mutex_init(&vm->dev_lock, NULL);
+	pthread_mutex_init(&vm->stop_lock, NULL);
+	pthread_cond_init(&vm->stop_cond, NULL);
+	bus_init(&vm->io, &vm->dev_lock);
+	bus_init(&vm->mmio, &vm->dev_lock);
+	ret = loop_init(&vm->loop);
+	if (ret)
+		return ret;
+
+	vm->dev_fd = open("/dev/hvkm", O_RDWR | O_CLOEXEC);
+	if (vm->dev_fd < 0) {
+		ret = -errno;
+		fprintf(stderr, "hvkm-vmm: /dev/hvkm: %s (is hvkm.ko loaded?)\n", strerror(errno));
+		return ret;
+	}
+	if (ioctl(vm->dev_fd, HVKM_GET_API_VERSION, 0) != HVKM_API_VERSION) {
+		fprintf(stderr, "hvkm-vmm: hvkm API version mismatch\n");
+		return -EPROTO;
+	}
+	vm->fd = ioctl(vm->dev_fd, HVKM_CREATE_PARTITION, &cp);
+	if (vm->fd < 0) {
+		ret = -errno;
+		fprintf(stderr, "hvkm-vmm: HVKM_CREATE_PARTITION: %s\n", strerror(errno));
+		return ret;
+	}
+	cpuid.nent = cpuid_build(entries, 0);
+	if (ioctl(vm->fd, HVKM_SET_CPUID, &cpuid)) {
+		ret = -errno;
+		fprintf(stderr, "hvkm-vmm: HVKM_SET_CPUID: %s\n", strerror(errno));
+		return ret;
+	}
+	ret = vm_create_ram(vm);
+	if (ret) {
+		fprintf(stderr, "hvkm-vmm: guest RAM: %s\n", strerror(-ret));
+		return ret;
+	}
+	ret = vm_create_devices(vm);
+	if (ret) {
+		fprintf(stderr, "hvkm-vmm: devices: %s\n", strerror(-ret));
+		return ret;
+	}
+	vm->vps = calloc(cfg->cpus, sizeof(*vm->vps));
+	if (!vm->vps)
+		return -ENOMEM;
+	for (i = 0; i < cfg->cpus; i++) {
+		ret = vp_create(vm, &vm->vps[i], i);
+		if (ret) {
+			fprintf(stderr, "hvkm-vmm: HVKM_CREATE_VP %u: %s\n", i, strerror(-ret));
+			return ret;
+		}
+		vm->nr_vps++;
+	}
+	return 0;
+}
+
+static int read_file(const char *path, uint8_t **buf, size_t *len)
+{
+	struct stat st;
+	size_t done = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st)) {
+		close(fd);
+		return -errno;
+	}
+	*len = (size_t)st.st_size;
+	*buf = malloc(*len ? *len : 1);
+	if (!*buf) {
+		close(fd);
+		return -ENOMEM;
+	}
+	while (done < *len) {
+		ssize_t n = read(fd, *buf + done, *len - done);
+
+		if (n <= 0) {
+			free(*buf);
+			close(fd);
+			return n < 0 ? -errno : -EIO;
+		}
+		done += (size_t)n;
+	}
+	close(fd);
+	return 0;
+}
+
+static struct hvkm_register_assoc seg(uint32_t name, uint16_t sel, uint16_t attr, uint32_t limit)
+{
+	struct hvkm_register_assoc r = { .name = name };
+
+	r.value.segment.selector = sel;
+	r.value.segment.attributes = attr;
+	r.value.segment.limit = limit;
+	return r;
+}
+
+static struct hvkm_register_assoc reg(uint32_t name, uint64_t value)
+{
+	struct hvkm_register_assoc r = { .name = name };
+
+	r.value.reg64 = value;
+	return r;
+}
+
+/* Long mode as the 64-bit boot protocol wants it: paging on, flat segments. */
+static int vm_set_boot_regs(struct vp *vp, const struct linux_entry *e)
+{
+	struct hvkm_register_assoc regs[16];
+	unsigned int n = 0;
+
+	regs[n++] = seg(HV_X64_REGISTER_CS, BOOT_SEL_CODE64, 0xa09b, 0xffffffff);
+	regs[n++] = seg(HV_X64_REGISTER_DS, BOOT_SEL_DATA, 0xc093, 0xffffffff);
+	regs[n++] = seg(HV_X64_REGISTER_ES, BOOT_SEL_DATA, 0xc093, 0xffffffff);
+	regs[n++] = seg(HV_X64_REGISTER_SS, BOOT_SEL_DATA, 0xc093, 0xffffffff);
+	regs[n++] = seg(HV_X64_REGISTER_FS, BOOT_SEL_DATA, 0xc093, 0xffffffff);
+	regs[n++] = seg(HV_X64_REGISTER_GS, BOOT_SEL_DATA, 0xc093, 0xffffffff);
+	regs[n++] = seg(HV_X64_REGISTER_TR, 0, 0x008b, 0x67);	/* busy 64-bit TSS */
+	regs[n] = (struct hvkm_register_assoc){ .name = HV_X64_REGISTER_GDTR };
+	regs[n].value.table.base = BOOT_GDT;
+	regs[n++].value.table.limit = BOOT_SEL_DATA + 7;
+	regs[n++] = reg(HV_X64_REGISTER_CR3, e->cr3);
+	regs[n++] = reg(HV_X64_REGISTER_CR4, 1u << 5);			/* PAE */
+	regs[n++] = reg(HV_X64_REGISTER_EFER, (1u << 8) | (1u << 10));	/* LME, LMA */
+	regs[n++] = reg(HV_X64_REGISTER_CR0, 0x80000031);		/* PG, NE, ET, PE */
+	regs[n++] = reg(HV_X64_REGISTER_RFLAGS, 0x2);
+	regs[n++] = reg(HV_X64_REGISTER_RSP, e->rsp);
+	regs[n++] = reg(HV_X64_REGISTER_RSI, e->rsi);
+	regs[n++] = reg(HV_X64_REGISTER_RIP, e->rip);
+	return vp_set_regs(vp, regs, n);
+}
+
+int vm_load_linux(struct vm *vm)
+{
+	const struct config *cfg = vm->cfg;
+	uint8_t *kernel = NULL, *initrd = NULL;
+	size_t kernel_len = 0, initrd_len = 0;
+	struct linux_entry e;
+	char err[256];
+	int ret;
+
+	ret = read_file(cfg->kernel, &kernel, &kernel_len);
+	if (ret) {
+		fprintf(stderr, "hvkm-vmm: %s: %s\n", cfg->kernel, strerror(-ret));
+		return ret;
+	}
+	if (cfg->initrd) {
+		ret = read_file(cfg->initrd, &initrd, &initrd_len);
+		if (ret) {
+			fprintf(stderr, "hvkm-vmm: %s: %s\n", cfg->initrd, strerror(-ret));
+			free(kernel);
+			return ret;
+		}
+	}
+	ret = linux_load(vm->ram, vm->ram_size, kernel, kernel_len, initrd, initrd_len,
+			 cfg->cmdline ? cfg->cmdline : "", &e, err, sizeof(err));
+	free(kernel);
+	free(initrd);
+	if (ret) {
+		fprintf(stderr, "hvkm-vmm: %s\n", err);
+		return ret;
+	}
+	if (vm->verbose)
+		fprintf(stderr, "hvkm-vmm: boot protocol %u.%02u, kernel at %#llx, initrd at %#llx (%llu bytes), entry %#llx\n",
+			e.protocol >> 8, e.protocol & 0xff, (unsigned long long)e.kernel_gpa,
+			(unsigned long long)e.initrd_gpa, (unsigned long long)e.initrd_size,
+			(unsigned long long)e.rip);
+	ret = vm_set_boot_regs(&vm->vps[0], &e);
+	if (ret)
+		fprintf(stderr, "hvkm-vmm: HVKM_SET_REGISTERS: %s\n", strerror(-ret));
+	return ret;
+}
+
+int vm_run(struct vm *vm)
+{
+	unsigned int i;
+	int ret;
+	sigset_t set;
+
+	/* Only the VP threads take the kick signal (vp.c). */
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	ret = loop_start(&vm->loop);
+	if (ret)
+		return VM_STOP_ERROR;
+	for (i = 0; i < vm->nr_vps; i++) {
+		ret = vp_start(&vm->vps[i]);
+		if (ret) {
+			vm_request_stop(vm, VM_STOP_ERROR);
+			break;
+		}
+	}
+	pthread_mutex_lock(&vm->stop_lock);
+	while (vm->stop == VM_RUNNING)
+		pthread_cond_wait(&vm->stop_cond, &vm->stop_lock);
+	pthread_mutex_unlock(&vm->stop_lock);
+	for (i = 0; i < vm->nr_vps; i++)
+		vp_destroy(&vm->vps[i]);
+	loop_stop(&vm->loop);
+	if (vm->verbose)
+		for (i = 0; i < vm->nr_vps; i++)
+			fprintf(stderr, "hvkm-vmm: VP %u: %lu exits to the VMM\n", i, vm->vps[i].exits);
+	return vm->stop;
+}
+
+void vm_destroy(struct vm *vm)
+{
+	unsigned int i;
+
+	for (i = 0; i < vm->nr_vps; i++)
+		vp_destroy(&vm->vps[i]);
+	free(vm->vps);
+	vm->vps = NULL;
+	vm->nr_vps = 0;
+	loop_free(&vm->loop);
+	if (vm->pit_timer_fd >= 0)
+		close(vm->pit_timer_fd);
+	for (i = 0; i < CONFIG_MAX_SERIAL; i++)
+		if (vm->serial_fd[i] > STDERR_FILENO)
+			close(vm->serial_fd[i]);
+	if (vm->fd >= 0)
+		close(vm->fd);
+	if (vm->dev_fd >= 0)
+		close(vm->dev_fd);
+	if (vm->ram)
+		munmap(vm->ram, vm->ram_size);
+	bus_free(&vm->io);
+	bus_free(&vm->mmio);
+}

@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * One VM per hvkm-vmm process: the partition, guest RAM, the buses and
+ * platform devices, one thread per VP and the event loop thread.
+ */
+#ifndef HVKM_VMM_VM_H
+#define HVKM_VMM_VM_H
+
+#include <linux/hvkm.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "bus.h"
+#include "config.h"
+#include "devices/i8042.h"
+#include "devices/pic.h"
+#include "devices/pit.h"
+#include "devices/post.h"
+#include "devices/reset.h"
+#include "devices/rtc.h"
+#include "devices/serial.h"
+#include "loop.h"
+
+/* Why the VM stopped; also hvkm-vmm's exit status minus one, see main.c. */
+enum vm_stop {
+	VM_RUNNING,
+	VM_STOP_RESET,		/* the guest reset the machine (8042, 0xCF9, triple fault) */
+	VM_STOP_ERROR,		/* an exit hvkm-vmm cannot handle, or a failed ioctl */
+	VM_STOP_CRASH,		/* the guest reported a crash (HV_X64_MSR_CRASH_CTL) */
+};
+
+struct vm;
+
+struct vp {
+	struct vm *vm;
+	unsigned int index;
+	int fd;
+	struct hvkm_run *run;
+	pthread_t thread;
+	bool started;
+	unsigned long exits;
+};
+
+struct vm {
+	const struct config *cfg;
+	bool verbose;
+	int dev_fd, fd;
+	uint8_t *ram;
+	uint64_t ram_size;
+
+	pthread_mutex_t dev_lock;	/* every device's state */
+	struct bus io, mmio;
+	struct loop loop;
+	int pit_timer_fd;
+
+	struct pic pic;
+	struct pit pit;
+	struct rtc rtc;
+	struct i8042 kbc;
+	struct post post;
+	struct reset_control rst;
+	struct serial serial[CONFIG_MAX_SERIAL];
+	bool serial_present[CONFIG_MAX_SERIAL];
+	int serial_fd[CONFIG_MAX_SERIAL];
+	int serial_input;		/* the COM index fed from stdin, or -1 */
+
+	struct vp *vps;
+	unsigned int nr_vps;
+
+	pthread_mutex_t stop_lock;
+	pthread_cond_t stop_cond;
+	enum vm_stop stop;
+};
+
+int vm_create(struct vm *vm, const struct config *cfg, bool verbose);
+int vm_load_linux(struct vm *vm);
+int vm_run(struct vm *vm);		/* until the VM stops: its enum vm_stop */
+void vm_destroy(struct vm *vm);
+
+void vm_request_stop(struct vm *vm, enum vm_stop why);
+/* Make VP @index leave HVKM_RUN_VP (from any thread). */
+void vm_kick_vp(struct vm *vm, unsigned int index);
+
+/* vp.c */
+int vp_create(struct vm *vm, struct vp *vp, unsigned int index);
+int vp_start(struct vp *vp);
+void vp_destroy(struct vp *vp);
+int vp_set_regs(struct vp *vp, const struct hvkm_register_assoc *regs, unsigned int n);
+
+#endif
