@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: GPL-2.0
+// sources: config.c
+#include <errno.h>
+#include <string.h>
+
+#include "config.h"
+#include "tap.h"
+
+static int parse(struct config *cfg, const char *text, char *err, size_t len)
+{
+	err[0] = 0;
+	return config_parse(cfg, text, err, len);
+}
+
+int main(void)
+{
+	struct config cfg;
+	char err[256];
+
+	CHECK(parse(&cfg,
+		    "{ \"name\": \"l2\", \"generation\": 1, \"memory\": 512, \"cpus\": 2,"
+		    "  \"boot\": { \"kernel\": \"/k\", \"initrd\": \"/i\", \"cmdline\": \"quiet\" },"
+		    "  \"serial\": [ { \"port\": \"COM1\", \"output\": \"/tmp/x\", \"input\": true },"
+		    "               { \"port\": \"com2\" } ] }", err, sizeof(err)) == 0, "full_config");
+	CHECK(!strcmp(cfg.name, "l2") && cfg.memory_mib == 512 && cfg.cpus == 2 &&
+	      cfg.generation == 1, "top_level_values");
+	CHECK(!strcmp(cfg.kernel, "/k") && !strcmp(cfg.initrd, "/i") &&
+	      !strcmp(cfg.cmdline, "quiet"), "boot_values");
+	CHECK(cfg.nr_serial == 2 && cfg.serial[0].index == 0 && cfg.serial[0].input &&
+	      !strcmp(cfg.serial[0].output, "/tmp/x"), "serial_com1");
+	CHECK(cfg.serial[1].index == 1 && !strcmp(cfg.serial[1].output, "stdout") &&
+	      !cfg.serial[1].input, "serial_defaults");
+	config_free(&cfg);
+
+	CHECK(parse(&cfg, "{\"name\":\"m\",\"boot\":{\"kernel\":\"/k\"}}", err, sizeof(err)) == 0 &&
+	      cfg.memory_mib == 256 && cfg.cpus == 1 && !cfg.initrd && !cfg.nr_serial,
+	      "minimal_config_defaults");
+	config_free(&cfg);
+
+	CHECK(parse(&cfg, "{\"name\":\"m\",\"boot\":{\"kernel\":\"/k\"},\"memroy\":1}", err,
+		    sizeof(err)) == -EINVAL && strstr(err, "memroy"), "unknown_key_named");
+	CHECK(parse(&cfg, "{\"name\":\"m\",\"boot\":{\"kernel\":\"/k\"},\"memory\":8}", err,
+		    sizeof(err)) == -EINVAL && strstr(err, "memory"), "memory_too_small");
+	CHECK(parse(&cfg, "{\"name\":\"m\",\"boot\":{\"kernel\":\"/k\"},\"memory\":4096}", err,
+		    sizeof(err)) == -EINVAL, "memory_above_hole_refused");
+	CHECK(parse(&cfg, "{\"name\":\"m\",\"boot\":{\"kernel\":\"/k\"},\"memory\":\"1G\"}", err,
+		    sizeof(err)) == -EINVAL && strstr(err, "integer"), "memory_not_integer");
+	CHECK(parse(&cfg, "{\"name\":\"m\",\"boot\":{\"kernel\":\"/k\"},\"generation\":2}", err,
+		    sizeof(err)) == -EINVAL && strstr(err, "generation"), "generation_2_not_yet");
+	CHECK(parse(&cfg, "{\"name\":\"m\",\"boot\":{\"kernel\":\"/k\"},\"cpus\":0}", err,
+		    sizeof(err)) == -EINVAL, "zero_cpus");
+	CHECK(parse(&cfg, "{\"name\":\"m\",\"boot\":{\"initrd\":\"/i\"}}", err, sizeof(err)) ==
+	      -EINVAL && strstr(err, "kernel"), "kernel_required");
+	CHECK(parse(&cfg, "{\"boot\":{\"kernel\":\"/k\"}}", err, sizeof(err)) == -EINVAL &&
+	      strstr(err, "name"), "name_required");
+	CHECK(parse(&cfg, "{\"name\":\"m\",\"boot\":{\"kernel\":\"/k\"},\"serial\":"
+		    "[{\"port\":\"com1\"},{\"port\":\"COM1\"}]}", err, sizeof(err)) == -EINVAL &&
+	      strstr(err, "twice"), "duplicate_port");
+	CHECK(parse(&cfg, "{\"name\":\"m\",\"boot\":{\"kernel\":\"/k\"},\"serial\":"
+		    "[{\"port\":\"com5\"}]}", err, sizeof(err)) == -EINVAL, "bad_port_name");
+	CHECK(parse(&cfg, "{\"name\":\"m\",", err, sizeof(err)) == -EINVAL &&
+	      strstr(err, "JSON"), "bad_json");
+	CHECK(parse(&cfg, "[1,2]", err, sizeof(err)) == -EINVAL, "not_an_object");
+	CHECK(config_load(&cfg, "/nonexistent/vm.json", err, sizeof(err)) == -EINVAL &&
+	      strstr(err, "No such file"), "missing_file");
+	return tap_done();
+}
