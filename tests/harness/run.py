@@ -43,6 +43,8 @@ SELFTESTS = [
     vm.Step("debug_regs", 300, "debug_regs"),
     vm.Step("spec_ctrl", 120, "spec_ctrl"),
     vm.Step("bad_ioctls", 120, "bad_ioctls"),
+    # hvkm-vmm boots the VM's own kernel as a nested guest (l2boot.sh).
+    vm.Step("linux_boot", 600, "hvkm-l2boot"),
 ]
 
 PROFILES = {
@@ -150,6 +152,32 @@ def checkpatch(build):
     return results
 
 
+def vmm_unit_tests(build):
+    """hvkm-vmm's device and loader tests (tests/userspace/), built with ASan
+    and UBSan by the Makefile, run on the host: host/vmm/<test>/<case>."""
+    binaries = sorted((build / "userspace-tests").glob("test_*"))
+    if not binaries:
+        return [tap.Result("host/vmm", "fail", f"no tests in {build}/userspace-tests: make vmm-tests")]
+    results = []
+    for binary in binaries:
+        prefix = f"host/vmm/{binary.name[len('test_'):]}"
+        try:
+            out = subprocess.run([str(binary)], capture_output=True, text=True, timeout=120)
+        except subprocess.TimeoutExpired:
+            results.append(tap.Result(prefix, "fail", "timed out after 120 s"))
+            continue
+        cases = [tap.Result(f"{prefix}/{r.name}", r.status, r.reason) for r in tap.parse(out.stdout)]
+        results.extend(cases)
+        sanitizer = [l for l in out.stderr.splitlines() if "Sanitizer" in l or "runtime error" in l]
+        if sanitizer:
+            results.append(tap.Result(prefix, "fail", sanitizer[0][:200]))
+        elif out.returncode and not any(r.status == "fail" for r in cases):
+            results.append(tap.Result(prefix, "fail", f"exit status {out.returncode}"))
+        elif not cases:
+            results.append(tap.Result(prefix, "fail", "reported no results"))
+    return results
+
+
 def splat_selftest(args):
     """A VM whose log holds a WARNING and a KASAN report fails the run, by name."""
     cmd = [sys.executable, __file__, "--build", str(args.build),
@@ -169,7 +197,8 @@ def host_tests(args, selector):
     results = []
     checks = [("host/harness", lambda: unit_tests()),
               ("host/build", lambda: build_logs_clean(args.build)),
-              ("host/checkpatch", lambda: checkpatch(args.build))]
+              ("host/checkpatch", lambda: checkpatch(args.build)),
+              ("host/vmm", lambda: vmm_unit_tests(args.build))]
     if args.stock_release:
         checks.append(("host/harness/vm_log_splat_fails_the_run", lambda: splat_selftest(args)))
     for prefix, fn in checks:
