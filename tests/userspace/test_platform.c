@@ -43,6 +43,7 @@ int main(void)
 
 	CHECK(!(in(&bus, 0x64) & 0x01), "kbc_output_empty");
 	CHECK(!(in(&bus, 0x64) & 0x02), "kbc_input_never_full");
+	CHECK(in(&bus, 0x64) & 0x10, "kbc_keyboard_not_inhibited");
 	out(&bus, 0x64, 0xaa);
 	CHECK((in(&bus, 0x64) & 0x01) && in(&bus, 0x60) == 0x55, "kbc_self_test");
 	CHECK(!(in(&bus, 0x64) & 0x01), "kbc_output_read");

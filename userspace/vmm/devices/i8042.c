@@ -16,6 +16,7 @@
 #define STS_OBF		0x01
 #define STS_SYS		0x04
 #define STS_CMD		0x08
+#define STS_UNLOCKED	0x10	/* the keyboard inhibit switch is off */
 
 static void kbc_put(struct i8042 *k, uint8_t v)
 {
@@ -128,7 +129,7 @@ void i8042_init(struct i8042 *k, void (*reset)(void *), void *opaque)
 	k->reset = reset;
 	k->opaque = opaque;
 	k->ctr = 0x45;		/* keyboard interrupt, system flag, translation */
-	k->status = STS_SYS;
+	k->status = STS_SYS | STS_UNLOCKED;
 }
 
 int i8042_register(struct i8042 *k, struct bus *io)
