@@ -7,7 +7,7 @@ CONSOLE=/tmp/l2-console.log
 VMMLOG=/tmp/l2-vmm.log
 [ -e /dev/hvkm ] || insmod "$HVKM_KO" || { echo "Bail out! insmod hvkm.ko failed"; exit 1; }
 
-echo "1..5"
+echo "1..6"
 start=$(cut -d' ' -f1 /proc/uptime)
 timeout -s KILL "${L2_TIMEOUT:-480}" hvkm-vmm -v "$L2/vm.json" 2>"$VMMLOG"
 status=$?
@@ -25,11 +25,13 @@ check 1 banner "Linux version"
 check 2 com1_16550a "ttyS0 at I/O 0x3f8 (irq = 4, base_baud = 115200) is a 16550A"
 check 3 kernel_init "Run /init as init process"
 check 4 init "@@hvkm-l2 init"
+check 5 tty_interrupts "@@hvkm-l2 tty written with interrupts"
 if [ "$status" = 0 ]; then
-	echo "ok 5 - reset"
+	echo "ok 6 - reset"
 else
-	echo "not ok 5 - reset # hvkm-vmm exit status $status, not 0 (guest reset)"
+	echo "not ok 6 - reset # hvkm-vmm exit status $status, not 0 (guest reset)"
 fi
+grep -a "@@hvkm-l2 interrupts" "$CONSOLE" | sed 's/^/# /'
 echo "# --- hvkm-vmm stderr"
 sed 's/^/# /' "$VMMLOG" | tail -n 20
 echo "# --- COM1, lines about the platform"

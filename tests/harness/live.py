@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 # What runs in the VM, and its time limit in seconds.
 PROGRAMS = {
-    "demo": ("hvkm-demo", 120),
+    "demo": ("hvkm-demo", 240),
     "bench": ("exit_bench", 1200),
 }
 

@@ -123,6 +123,9 @@ def ship_l2_guest(kernel, dest):
         "serial": [{"port": "com1", "output": "/tmp/l2-console.log"}],
     }
     (dest / "vm.json").write_text(json.dumps(config, indent=2) + "\n")
+    # make demo shows the guest's console as it comes.
+    config["serial"] = [{"port": "com1", "output": "stdout"}]
+    (dest / "vm-stdout.json").write_text(json.dumps(config, indent=2) + "\n")
 
 
 def build_initramfs(kernel, profile, selftests, out):
@@ -139,7 +142,7 @@ def build_initramfs(kernel, profile, selftests, out):
         if kunit.exists():
             _copy(kunit, root / "lib/hvkm/hvkm_kunit.ko", 0o644)
 
-        if any(s.command.startswith("hvkm-l2boot") for s in profile.steps):
+        if any(s.command.startswith(("hvkm-l2boot", "hvkm-demo")) for s in profile.steps):
             ship_l2_guest(kernel, root / "lib/hvkm/l2")
 
         moddir = root / "lib/modules" / kernel.release
