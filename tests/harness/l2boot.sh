@@ -24,14 +24,14 @@ check() { # number name pattern
 check 1 banner "Linux version"
 check 2 com1_16550a "ttyS0 at I/O 0x3f8 (irq = 4, base_baud = 115200) is a 16550A"
 check 3 kernel_init "Run /init as init process"
-check 4 init "@@hvkm-l2 init"
-check 5 tty_interrupts "@@hvkm-l2 tty written with interrupts"
+check 4 init "hvkm-l2: init"
+check 5 tty_interrupts "hvkm-l2: tty written with interrupts"
 if [ "$status" = 0 ]; then
 	echo "ok 6 - reset"
 else
 	echo "not ok 6 - reset # hvkm-vmm exit status $status, not 0 (guest reset)"
 fi
-grep -a "@@hvkm-l2 interrupts" "$CONSOLE" | sed 's/^/# /'
+grep -a "hvkm-l2: interrupts" "$CONSOLE" | sed 's/^/# /'
 echo "# --- hvkm-vmm stderr"
 sed 's/^/# /' "$VMMLOG" | tail -n 20
 echo "# --- COM1, lines about the platform"

@@ -8,8 +8,8 @@
 /bin/busybox mkdir -p /proc /dev
 /bin/busybox mount -t proc proc /proc
 /bin/busybox mount -t devtmpfs devtmpfs /dev
-echo "<2>@@hvkm-l2 init $(/bin/busybox uname -r) up $(/bin/busybox cut -d' ' -f1 /proc/uptime)" >/dev/kmsg
-/bin/busybox timeout 30 /bin/busybox sh -c 'echo "@@hvkm-l2 tty written with interrupts" >/dev/ttyS0'
+echo "<2>hvkm-l2: init $(/bin/busybox uname -r) up $(/bin/busybox cut -d' ' -f1 /proc/uptime)" >/dev/kmsg
+/bin/busybox timeout 30 /bin/busybox sh -c 'echo "hvkm-l2: tty written with interrupts" >/dev/ttyS0'
 irqs=$(/bin/busybox grep -E '^ *(0|4|LOC):' /proc/interrupts | /bin/busybox tr -s ' \n' ' ')
-echo "<2>@@hvkm-l2 interrupts: $irqs" >/dev/kmsg
+echo "<2>hvkm-l2: interrupts: $irqs" >/dev/kmsg
 /bin/busybox reboot -f
