@@ -14,8 +14,8 @@ status=$?
 end=$(cut -d' ' -f1 /proc/uptime)
 echo "# hvkm-vmm exit status $status after $start..$end s of uptime"
 
-check() { # number name pattern
-	if grep -q "$3" "$CONSOLE"; then
+check() { # number name pattern [console]
+	if grep -q "$3" "${4:-$CONSOLE}"; then
 		echo "ok $1 - $2"
 	else
 		echo "not ok $1 - $2 # '$3' not on COM1"

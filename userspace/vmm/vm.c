@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The VM: partition, RAM, devices, VPs, and how it stops. */
+#include <cpuid.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -16,6 +17,7 @@
 
 #include "cpuid.h"
 #include "linux_boot.h"
+#include "mptable.h"
 #include "vm.h"
 
 #define MIB		(1ull << 20)
@@ -380,6 +382,35 @@ int vm_load_linux(struct vm *vm)
 			e.protocol >> 8, e.protocol & 0xff, (unsigned long long)e.kernel_gpa,
 			(unsigned long long)e.initrd_gpa, (unsigned long long)e.initrd_size,
 			(unsigned long long)e.rip);
+	if (vm->nr_vps > 1) {
+		unsigned int sig, b, c, features, i;
+
+		/*
+		 * Without ACPI, Linux learns of the other VPs from an MP table;
+		 * with one VP none is needed (it then uses virtual-wire mode).
+		 */
+		__cpuid(1, sig, b, c, features);
+		if (!mptable_write(vm->ram, vm->ram_size, vm->nr_vps, sig, features)) {
+			fprintf(stderr, "hvkm-vmm: no room for the MP table\n");
+			return -E2BIG;
+		}
+		/*
+		 * After a reset the application processors wait for a SIPI
+		 * (SDM 8.4.1); an INIT puts hvkm's VPs there.
+		 */
+		for (i = 1; i < vm->nr_vps; i++) {
+			struct hvkm_assert_interrupt ai = {
+				.control = HV_X64_INTERRUPT_TYPE_INIT,
+				.dest_addr = i,
+			};
+
+			if (ioctl(vm->fd, HVKM_ASSERT_INTERRUPT, &ai)) {
+				ret = -errno;
+				fprintf(stderr, "hvkm-vmm: INIT to VP %u: %s\n", i, strerror(errno));
+				return ret;
+			}
+		}
+	}
 	ret = vm_set_boot_regs(&vm->vps[0], &e);
 	if (ret)
 		fprintf(stderr, "hvkm-vmm: HVKM_SET_REGISTERS: %s\n", strerror(-ret));
