@@ -3,6 +3,7 @@
 import gzip
 import json
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -103,11 +104,23 @@ L2_CMDLINE = "console=ttyS0 earlyprintk=serial acpi=off panic=-1 reboot=k rdinit
 L2_MEMORY_MIB = 256
 
 
+def _stock_image():
+    """Debian's newest stock kernel image (make deps installs linux-image-amd64)."""
+    images = sorted(Path("/boot").glob("vmlinuz-*-amd64"),
+                    key=lambda p: [int(x) if x.isdigit() else x
+                                   for x in re.split(r"(\d+)", p.name)])
+    if not images:
+        raise FileNotFoundError("no /boot/vmlinuz-*-amd64: run make deps")
+    return images[-1]
+
+
 def ship_l2_guest(kernel, dest):
-    """The guest hvkm-vmm boots in step linux_boot: the VM's own kernel,
+    """The guest hvkm-vmm boots in step linux_boot: Debian's stock kernel
+    (also in the debug VM, where the hvkm.ko under test is the debug one),
     a busybox initramfs whose /init is l2init.sh, and its vm.json."""
+    del kernel  # the guest's kernel does not depend on the VM's
     dest.mkdir(parents=True, exist_ok=True)
-    _copy(kernel.image, dest / "vmlinuz", 0o644)
+    _copy(_stock_image(), dest / "vmlinuz", 0o644)
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         _copy(BUSYBOX, root / "bin/busybox")
