@@ -1,5 +1,5 @@
 #!/bin/sh
-# Step linux_boot: hvkm-vmm boots the test VM's own kernel with a tiny
+# Step linux_boot: hvkm-vmm boots Debian's stock kernel with a tiny
 # initramfs (l2init.sh) as a nested guest on hvkm.  TAP, one result per
 # point the boot has to pass, so a failure says how far it got.
 L2=/lib/hvkm/l2

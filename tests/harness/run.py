@@ -43,7 +43,7 @@ SELFTESTS = [
     vm.Step("debug_regs", 300, "debug_regs"),
     vm.Step("spec_ctrl", 120, "spec_ctrl"),
     vm.Step("bad_ioctls", 120, "bad_ioctls"),
-    # hvkm-vmm boots the VM's own kernel as a nested guest (l2boot.sh).
+    # hvkm-vmm boots Debian's stock kernel as a nested guest (l2boot.sh).
     vm.Step("linux_boot", 600, "hvkm-l2boot"),
 ]
 
