@@ -205,16 +205,16 @@ int config_load(struct config *cfg, const char *path, char *err, size_t errlen)
 
 	memset(cfg, 0, sizeof(*cfg));
 	if (!f)
-		return fail(err, errlen, "%s: %s", path, strerror(errno));
+		return fail(err, errlen, "%s", strerror(errno));
 	if (fseek(f, 0, SEEK_END) || (len = ftell(f)) < 0 || fseek(f, 0, SEEK_SET)) {
 		fclose(f);
-		return fail(err, errlen, "%s: cannot read", path);
+		return fail(err, errlen, "cannot read it");
 	}
 	text = calloc(1, (size_t)len + 1);
 	if (!text || fread(text, 1, (size_t)len, f) != (size_t)len) {
 		free(text);
 		fclose(f);
-		return fail(err, errlen, "%s: cannot read", path);
+		return fail(err, errlen, "cannot read it");
 	}
 	fclose(f);
 	ret = config_parse(cfg, text, err, errlen);

@@ -10,14 +10,13 @@
 int loop_init(struct loop *loop)
 {
 	memset(loop, 0, sizeof(*loop));
+	loop->stop_fd = -1;
 	loop->epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (loop->epfd < 0)
 		return -errno;
 	loop->stop_fd = eventfd(0, EFD_CLOEXEC);
-	if (loop->stop_fd < 0) {
-		close(loop->epfd);
+	if (loop->stop_fd < 0)
 		return -errno;
-	}
 	return loop_add(loop, loop->stop_fd, EPOLLIN, NULL, NULL);
 }
 
@@ -83,6 +82,9 @@ void loop_stop(struct loop *loop)
 void loop_free(struct loop *loop)
 {
 	loop_stop(loop);
-	close(loop->stop_fd);
-	close(loop->epfd);
+	if (loop->stop_fd >= 0)
+		close(loop->stop_fd);
+	if (loop->epfd >= 0)
+		close(loop->epfd);
+	loop->stop_fd = loop->epfd = -1;
 }

@@ -210,6 +210,7 @@ int vm_create(struct vm *vm, const struct config *cfg, bool verbose)
 	int ret;
 
 	memset(vm, 0, sizeof(*vm));
+	vm->loop.epfd = vm->loop.stop_fd = -1;
 	vm->cfg = cfg;
 	vm->verbose = verbose;
 	vm->dev_fd = vm->fd = vm->pit_timer_fd = -1;
