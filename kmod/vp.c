@@ -23,12 +23,18 @@ bool hvkm_vp_irq_pending(struct hvkm_vp *vp)
 	return hvkm_lapic_pending(vp) >= 0;
 }
 
-/* HLT ends with an NMI, INIT or SIPI, or an interrupt the VP would take (IF=1). */
+/*
+ * HLT ends with an NMI, INIT or SIPI, or an interrupt the VP would take (IF=1).
+ * An interrupt window the VMM asked for counts as one: it holds an interrupt
+ * (the 8259's, say) for the window, and a guest that halts right after STI
+ * (Linux's idle loop) opens it only once halted.
+ */
 static bool hvkm_vp_has_work(struct hvkm_vp *vp)
 {
 	return test_bit(HVKM_PENDING_NMI, &vp->pending_flags) ||
 	       hvkm_lapic_has_init_sipi(vp) ||
-	       (hvkm_vp_irq_pending(vp) && hvkm_vendor->interruptible(vp));
+	       ((hvkm_vp_irq_pending(vp) || READ_ONCE(vp->run->request_interrupt_window)) &&
+		hvkm_vendor->interruptible(vp));
 }
 
 /*

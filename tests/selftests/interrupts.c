@@ -7,9 +7,11 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "lib/guest.h"
 #include "lib/ksft.h"
@@ -186,6 +188,49 @@ static int interrupt_window_exit(void)
 	return KSFT_PASS;
 }
 
+static void guest_window_halt(uint64_t arg)
+{
+	(void)arg;
+	GUEST_SYNC(1);
+	/* The STI shadow covers HLT: the window opens only once halted. */
+	asm volatile("sti; hlt; cli");
+	/* The VMM's ExtINT came in at the window. */
+	GUEST_ASSERT_EQ(guest_irq_count[0x30], 1);
+	GUEST_DONE();
+}
+
+/*
+ * A window requested while IF=0 ends a later STI; HLT with
+ * HVKM_EXIT_IRQ_WINDOW_OPEN (the VMM has an interrupt for it), rather than
+ * leaving the VP halted with nothing in the kernel to wake it.
+ */
+static void on_alarm(int sig)
+{
+	(void)sig;
+}
+
+static int interrupt_window_wakes_halt(void)
+{
+	struct sigaction sa = { .sa_handler = on_alarm };
+	int ret = start(guest_window_halt);
+
+	sigaction(SIGALRM, &sa, NULL);
+	KSFT_CHECK(ret == 0, "setup: %d", ret);
+	KSFT_CHECK(expect_ucall(UCALL_SYNC) == KSFT_PASS, "sync");
+	vcpu.run->request_interrupt_window = 1;
+	alarm(10);	/* a VP that stays halted fails the case instead of hanging it */
+	ret = vcpu_run(&vcpu);
+	alarm(0);
+	KSFT_CHECK(ret == 0 && vcpu.run->exit_reason == HVKM_EXIT_IRQ_WINDOW_OPEN,
+		   "run %d exit %u", ret, vcpu.run->exit_reason);
+	KSFT_CHECK(vcpu.run->flags & HVKM_RUN_INTERRUPTIBLE, "flags %#x", vcpu.run->flags);
+	KSFT_CHECK(assert_irq(HV_X64_INTERRUPT_TYPE_EXTINT, 0, 0x30) == 0, "ExtINT");
+	vcpu.run->request_interrupt_window = 0;
+	KSFT_CHECK(expect_ucall(UCALL_DONE) == KSFT_PASS, "done");
+	stop();
+	return KSFT_PASS;
+}
+
 static int assert_rejects_bad_args(void)
 {
 	struct hvkm_assert_interrupt a = { .vector = 0x30 };
@@ -254,6 +299,7 @@ static const struct ksft_case cases[] = {
 	KSFT_CASE(kicks_a_running_vp),
 	KSFT_CASE(nmi_ignores_if),
 	KSFT_CASE(interrupt_window_exit),
+	KSFT_CASE(interrupt_window_wakes_halt),
 	KSFT_CASE(assert_rejects_bad_args),
 	KSFT_CASE(statistics_count_exits),
 };
