@@ -28,7 +28,7 @@ int hvkm_read_guest(struct hvkm_partition *p, u64 gpa, void *buf, unsigned int l
 }
 
 /* Pages the kernel itself wrote belong in the dirty log like the guest's. */
-static void hvkm_mark_dirty(struct hvkm_partition *p, u64 gpa, unsigned int len)
+void hvkm_mark_dirty(struct hvkm_partition *p, u64 gpa, unsigned int len)
 {
 	const struct hvkm_memory_slot *slot;
 	u64 page;

@@ -14,6 +14,7 @@
 #include <linux/wait.h>
 
 #include "lapic/lapic.h"
+#include "synic/synic.h"
 #include "tlfs/tlfs.h"
 
 struct mm_struct;
@@ -61,6 +62,8 @@ struct hvkm_partition {
 	u64 privileges;
 	/* The hypervisor interface the guest sees (tlfs/). */
 	struct hvkm_hv_partition hv;
+	/* SynIC connections and routes (synic/). */
+	struct hvkm_synic_partition synic;
 	/*
 	 * The backend's nested page tables.  They map the VMM's pages without
 	 * holding them: the MMU notifier zaps entries before the kernel frees,
@@ -97,6 +100,8 @@ struct hvkm_vp_msrs {
 /* An INIT, a SIPI from the local APIC (lapic_irq.c), handled by the run loop. */
 #define HVKM_PENDING_INIT	2
 #define HVKM_PENDING_SIPI	3
+/* SynIC work from atomic context (timers, eventfd routes): synic/synic.c. */
+#define HVKM_PENDING_SYNIC	4
 
 enum {
 	HVKM_OUTSIDE_GUEST,
@@ -121,6 +126,8 @@ struct hvkm_vp {
 	struct xregs_state *xsave;
 	/* The local APIC (lapic/): interrupts wait in its IRR. */
 	struct hvkm_lapic *lapic;
+	/* The SynIC and synthetic timers (synic/). */
+	struct hvkm_synic *synic;
 	/* After INIT an application processor waits for a SIPI. */
 	bool wait_for_sipi;
 	unsigned long pending_flags;	/* HVKM_PENDING_* bits, set from any thread */
@@ -301,6 +308,7 @@ struct hvkm_walk {
 
 int hvkm_read_guest(struct hvkm_partition *p, u64 gpa, void *buf, unsigned int len);
 int hvkm_write_guest(struct hvkm_partition *p, u64 gpa, const void *buf, unsigned int len);
+void hvkm_mark_dirty(struct hvkm_partition *p, u64 gpa, unsigned int len);
 int hvkm_walk_gva(struct hvkm_partition *p, const struct hvkm_paging *pg, u64 gva,
 		  struct hvkm_walk *w);
 int hvkm_gva_to_gpa(struct hvkm_partition *p, const struct hvkm_paging *pg,

@@ -22,6 +22,7 @@ static void hvkm_partition_free(struct kref *kref)
 {
 	struct hvkm_partition *p = container_of(kref, struct hvkm_partition, kref);
 
+	hvkm_synic_partition_destroy(p);
 	hvkm_memory_destroy(p);
 	hvkm_vendor->partition_destroy(p);
 	hvkm_memory_free_slots(p);
@@ -111,9 +112,20 @@ static long hvkm_partition_ioctl(struct file *file, unsigned int cmd,
 		return hvkm_irqfd(p, uarg);
 	case HVKM_SET_EOI_EXITS:
 		return hvkm_eoi_exits_set(p, uarg);
+	case HVKM_SYNIC_EVENTFD:
+	case HVKM_SYNIC_MESSAGE_PORT:
+	case HVKM_SYNIC_POST_MESSAGE:
+	case HVKM_SYNIC_SIGNAL_EVENT:
+	case HVKM_SYNIC_SINT_ROUTE:
+		return hvkm_synic_ioctl(p, cmd, uarg);
 	default:
 		return -ENOTTY;
 	}
+}
+
+static __poll_t hvkm_partition_poll(struct file *file, struct poll_table_struct *wait)
+{
+	return hvkm_synic_poll(file->private_data, file, wait);
 }
 
 static int hvkm_partition_release(struct inode *inode, struct file *file)
@@ -126,6 +138,7 @@ static int hvkm_partition_release(struct inode *inode, struct file *file)
 static const struct file_operations hvkm_partition_fops = {
 	.owner = THIS_MODULE,
 	.unlocked_ioctl = hvkm_partition_ioctl,
+	.poll = hvkm_partition_poll,
 	.release = hvkm_partition_release,
 	.llseek = noop_llseek,
 };
@@ -156,6 +169,12 @@ int hvkm_partition_create(const struct hvkm_create_partition __user *arg)
 	hvkm_irqfd_init(p);
 	p->max_vps = req.max_vps;
 	hvkm_hv_partition_init(p);
+	ret = hvkm_synic_partition_init(p);
+	if (ret) {
+		kfree(p->vps);
+		kfree(p);
+		return ret;
+	}
 	p->mm = current->mm;
 	mmgrab(p->mm);
 	ret = hvkm_vendor->partition_init(p);
@@ -173,6 +192,7 @@ int hvkm_partition_create(const struct hvkm_create_partition __user *arg)
 	return ret;
 
 err:
+	kfree(p->synic.vps);
 	mmdrop(p->mm);
 	kfree(p->vps);
 	kfree(p);

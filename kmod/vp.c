@@ -32,6 +32,7 @@ bool hvkm_vp_irq_pending(struct hvkm_vp *vp)
 static bool hvkm_vp_has_work(struct hvkm_vp *vp)
 {
 	return test_bit(HVKM_PENDING_NMI, &vp->pending_flags) ||
+	       hvkm_synic_has_work(vp) ||
 	       hvkm_lapic_has_init_sipi(vp) ||
 	       ((hvkm_vp_irq_pending(vp) || READ_ONCE(vp->run->request_interrupt_window)) &&
 		hvkm_vendor->interruptible(vp));
@@ -70,10 +71,13 @@ static int hvkm_vp_init_sipi(struct hvkm_vp *vp)
 	return 0;
 }
 
+/* 0: the VP runs again; -EAGAIN: SynIC work to do first, then maybe halt again. */
 int hvkm_vp_halt(struct hvkm_vp *vp)
 {
 	if (wait_event_interruptible(vp->wq, hvkm_vp_has_work(vp)))
 		return -EINTR;
+	if (hvkm_synic_has_work(vp))
+		return -EAGAIN;
 	vp->halted = false;
 	return 0;
 }
@@ -126,6 +130,8 @@ static int hvkm_vp_run(struct hvkm_vp *vp)
 			if (hvkm_vp_init_sipi(vp))
 				continue;
 		}
+		/* Timer messages and routed events reach the guest's pages first. */
+		hvkm_synic_run_pending(vp);
 		if (vp->halted) {
 			ret = hvkm_vp_halt(vp);
 			if (ret)
@@ -303,6 +309,7 @@ static int hvkm_vp_mmap(struct file *file, struct vm_area_struct *vma)
 /* The VP's own memory; safe on a VP whose allocation stopped half way. */
 static void hvkm_vp_free_memory(struct hvkm_vp *vp)
 {
+	hvkm_synic_vp_free(vp);
 	hvkm_lapic_free(vp);
 	hvkm_fpu_free(vp);
 	free_page((unsigned long)vp->io_data);
@@ -314,6 +321,7 @@ static void hvkm_vp_free(struct hvkm_vp *vp)
 {
 	struct hvkm_partition *p = vp->partition;
 
+	hvkm_synic_vp_publish(vp, false);
 	mutex_lock(&p->lock);
 	spin_lock(&p->mmu_lock);
 	p->vps[vp->vp_index] = NULL;
@@ -370,6 +378,8 @@ int hvkm_vp_create(struct hvkm_partition *p, const struct hvkm_create_vp __user 
 	vp->eoi_exit_vector = -1;
 	hvkm_msrs_reset(vp);
 	ret = hvkm_lapic_create(vp);
+	if (!ret)
+		ret = hvkm_synic_vp_create(vp);
 	if (ret) {
 		hvkm_vp_free_memory(vp);
 		return ret;
@@ -391,6 +401,7 @@ int hvkm_vp_create(struct hvkm_partition *p, const struct hvkm_create_vp __user 
 	p->nr_vps++;
 	kref_get(&p->kref);
 	mutex_unlock(&p->lock);
+	hvkm_synic_vp_publish(vp, true);
 
 	ret = anon_inode_getfd("hvkm-vp", &hvkm_vp_fops, vp, O_RDWR | O_CLOEXEC);
 	if (ret < 0)

@@ -68,6 +68,9 @@ bool hvkm_hv_cpuid(struct hvkm_partition *p, u32 function, u32 *regs)
 		regs[0] = (u32)priv;
 		regs[1] = priv >> 32;
 		regs[3] = HV_FEATURES_EDX;
+		/* Direct-mode synthetic timers come with the timers themselves. */
+		if (priv & HV_MSR_SYNTIMER_AVAILABLE)
+			regs[3] |= HV_STIMER_DIRECT_MODE_AVAILABLE;
 		break;
 	case 0x40000004:
 		regs[0] = HV_RECOMMENDATIONS;

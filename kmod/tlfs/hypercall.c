@@ -198,10 +198,16 @@ static u16 hv_ext_query_capabilities(struct hv_call_ctx *ctx)
 	return HV_STATUS_SUCCESS;
 }
 
-/* Known calls hvkm does not offer yet answer as calls without privilege. */
-static u16 hv_not_offered(struct hv_call_ctx *ctx)
+/* HvCallPostMessage (0x005c): to the VMM's message port (synic/connection.c). */
+static u16 hv_post_message(struct hv_call_ctx *ctx)
 {
-	return HV_STATUS_ACCESS_DENIED;
+	return hvkm_synic_hc_post_message(ctx->vp, ctx->in);
+}
+
+/* HvCallSignalEvent (0x005d): to the VMM's eventfd (synic/connection.c). */
+static u16 hv_signal_event(struct hv_call_ctx *ctx)
+{
+	return hvkm_synic_hc_signal_event(ctx->vp, hv_in64(ctx, 0));
 }
 
 static const struct hv_call hv_calls[] = {
@@ -213,9 +219,9 @@ static const struct hv_call hv_calls[] = {
 	{ HVCALL_FLUSH_VIRTUAL_ADDRESS_LIST_EX, true, true, 0, 32, 8, 0, hv_flush },
 	{ HVCALL_SEND_IPI_EX, false, true, 0, 24, 0, 0, hv_send_ipi },
 	{ HVCALL_POST_MESSAGE, false, false, (u64)HV_POST_MESSAGES << 32, 256, 0, 0,
-	  hv_not_offered },
+	  hv_post_message },
 	{ HVCALL_SIGNAL_EVENT, false, false, (u64)HV_SIGNAL_EVENTS << 32, 8, 0, 0,
-	  hv_not_offered },
+	  hv_signal_event },
 	{ HV_EXT_CALL_QUERY_CAPABILITIES, false, false, (u64)HV_ENABLE_EXTENDED_HYPERCALLS << 32,
 	  0, 0, 8, hv_ext_query_capabilities },
 };

@@ -263,7 +263,7 @@ int hvkm_hv_msr_get(struct hvkm_vp *vp, u32 msr, u64 *data)
 		*data = CRASH_CTL_SUPPORTED;	/* what a guest may ask for */
 		return 0;
 	default:
-		return -ENOENT;
+		return hvkm_synic_msr_get(vp, msr, data);
 	}
 }
 
@@ -347,6 +347,6 @@ int hvkm_hv_msr_set(struct hvkm_vp *vp, u32 msr, u64 data, enum hvkm_hv_msr_acti
 	case HV_X64_MSR_GUEST_IDLE:
 		return -EINVAL;		/* read-only */
 	default:
-		return -ENOENT;
+		return hvkm_synic_msr_set(vp, msr, data);
 	}
 }

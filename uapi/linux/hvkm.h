@@ -190,6 +190,89 @@ struct hvkm_eoi_exits {
 	__u64 vectors[4];
 };
 
+/*
+ * SynIC connections and delivery (docs/uapi.md, "SynIC"), on a partition fd:
+ *
+ * HVKM_SYNIC_EVENTFD: guest HvCallSignalEvent on @connection_id signals the
+ *	eventfd @fd in the kernel, without a VP exit; with
+ *	HVKM_SYNIC_DEASSIGN the connection is removed (@fd is ignored).
+ * HVKM_SYNIC_MESSAGE_PORT: guest HvCallPostMessage on @connection_id is
+ *	queued (HVKM_SYNIC_PORT_BUFFERS messages) for the returned fd, which
+ *	read() gives one struct hvkm_synic_message at a time and poll() shows
+ *	readable; closing it removes the connection.
+ * HVKM_SYNIC_POST_MESSAGE: a message into the SIM slot of SINT @sint of VP
+ *	@vp_index (HvCallPostMessageDirect).  A busy slot: -EAGAIN, the
+ *	slot's MessagePending is set, and the partition fd polls EPOLLOUT
+ *	once the guest wrote EOM; the next call clears that again.
+ * HVKM_SYNIC_SIGNAL_EVENT: event flag @flag of SINT @sint of VP @vp_index;
+ *	returns 1 when the flag was clear (the SINT was interrupted), else 0.
+ * HVKM_SYNIC_SINT_ROUTE: writes to the eventfd @fd set event flag @flag of
+ *	SINT @sint of VP @vp_index (with HVKM_SYNIC_ROUTE_FLAG), or only
+ *	interrupt that SINT; HVKM_SYNIC_DEASSIGN removes the route of @fd.
+ */
+#define HVKM_SYNIC_EVENTFD	_IOW(HVKMIO, 0x18, struct hvkm_synic_eventfd)
+#define HVKM_SYNIC_MESSAGE_PORT	_IOW(HVKMIO, 0x19, struct hvkm_synic_port)
+#define HVKM_SYNIC_POST_MESSAGE	_IOW(HVKMIO, 0x1a, struct hvkm_synic_post)
+#define HVKM_SYNIC_SIGNAL_EVENT	_IOW(HVKMIO, 0x1b, struct hvkm_synic_signal)
+#define HVKM_SYNIC_SINT_ROUTE	_IOW(HVKMIO, 0x1c, struct hvkm_synic_route)
+
+#define HVKM_SYNIC_DEASSIGN	0x1u
+#define HVKM_SYNIC_ROUTE_FLAG	0x2u
+#define HVKM_SYNIC_PORT_BUFFERS	16
+/* HV_CONNECTION_ID: 24 bits of id. */
+#define HVKM_SYNIC_CONNECTION_ID_MASK	0x00ffffffu
+#define HVKM_SYNIC_PAYLOAD_BYTES	240
+
+struct hvkm_synic_eventfd {
+	__u32 connection_id;
+	__s32 fd;
+	__u32 flags;		/* HVKM_SYNIC_DEASSIGN */
+	__u32 reserved0;
+	__u64 reserved[2];
+};
+
+struct hvkm_synic_port {
+	__u32 connection_id;
+	__u32 flags;		/* none defined: 0 */
+	__u64 reserved[2];
+};
+
+/* What read() on a message port fd returns: one HvCallPostMessage. */
+struct hvkm_synic_message {
+	__u32 connection_id;
+	__u32 message_type;
+	__u32 payload_size;
+	__u32 vp_index;		/* the VP that posted it */
+	__u8 payload[HVKM_SYNIC_PAYLOAD_BYTES];
+};
+
+struct hvkm_synic_post {
+	__u32 vp_index;
+	__u32 sint;		/* 0..15 */
+	__u32 message_type;	/* not 0, bit 31 clear */
+	__u32 payload_size;	/* at most HVKM_SYNIC_PAYLOAD_BYTES */
+	__u8 payload[HVKM_SYNIC_PAYLOAD_BYTES];
+	__u64 reserved[2];
+};
+
+struct hvkm_synic_signal {
+	__u32 vp_index;
+	__u32 sint;		/* 0..15 */
+	__u32 flag;		/* 0..2047 */
+	__u32 flags;		/* none defined: 0 */
+	__u64 reserved[2];
+};
+
+struct hvkm_synic_route {
+	__s32 fd;		/* an eventfd */
+	__u32 vp_index;
+	__u32 sint;		/* 0..15 */
+	__u32 flag;		/* 0..2047, with HVKM_SYNIC_ROUTE_FLAG */
+	__u32 flags;		/* HVKM_SYNIC_DEASSIGN, HVKM_SYNIC_ROUTE_FLAG */
+	__u32 reserved0;
+	__u64 reserved[2];
+};
+
 /* Instruction fetches from the region fault (NPT no-execute). */
 #define HVKM_MEM_NOEXEC		0x1u
 /* Guest writes to the region exit to the VMM as MMIO writes (ROM, flash). */
