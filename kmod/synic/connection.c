@@ -89,7 +89,8 @@ u16 hvkm_synic_hc_post_message(struct hvkm_vp *vp, const u8 *in)
 	memcpy(&rsvd, in + 4, 4);
 	memcpy(&type, in + POST_IN_TYPE, 4);
 	memcpy(&size, in + POST_IN_SIZE, 4);
-	if (rsvd || !type || (type & MESSAGE_TYPE_HYPERVISOR) || size > HV_MESSAGE_PAYLOAD_BYTE_COUNT)
+	if (rsvd || !type || (type & MESSAGE_TYPE_HYPERVISOR) ||
+	    size > HV_MESSAGE_PAYLOAD_BYTE_COUNT)
 		return HV_STATUS_INVALID_PARAMETER;
 
 	mutex_lock(&sp->lock);

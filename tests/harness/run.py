@@ -42,6 +42,7 @@ SELFTESTS = [
     vm.Step("irq_routing", 300, "irq_routing"),
     vm.Step("debug_regs", 300, "debug_regs"),
     vm.Step("spec_ctrl", 120, "spec_ctrl"),
+    vm.Step("synic", 300, "synic"),
     vm.Step("bad_ioctls", 120, "bad_ioctls"),
     # hvkm-vmm boots Debian's stock kernel as a nested guest (l2boot.sh).
     vm.Step("linux_boot", 600, "hvkm-l2boot"),

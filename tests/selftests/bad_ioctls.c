@@ -30,10 +30,16 @@ static union {
 	struct hvkm_msi msi;
 	struct hvkm_irqfd irqfd;
 	struct hvkm_lapic_state lapic;
-	uint8_t bytes[256];
+	struct hvkm_synic_eventfd se;
+	struct hvkm_synic_port sp;
+	struct hvkm_synic_post post;
+	struct hvkm_synic_signal sig;
+	struct hvkm_synic_route route;
+	uint8_t bytes[512];
 } arg;
 
 static struct hvkm_register_assoc reg;
+static struct hvkm_vm vm;
 
 struct row {
 	const char *what;
@@ -75,6 +81,32 @@ static void msi_reserved(void) { arg.msi.address = 0xfee00000; arg.msi.data = 0x
 static void irqfd_badf(void) { arg.irqfd.fd = -1; arg.irqfd.msi.address = 0xfee00000; arg.irqfd.msi.data = 0x40; }
 static void irqfd_flags(void) { arg.irqfd.flags = 0x80; }
 static void lapic_id(void) { arg.lapic.regs[0x23] = 9; }
+static void se_flags(void) { arg.se.flags = 4; }
+static void se_reserved(void) { arg.se.reserved[1] = 1; }
+static void se_id(void) { arg.se.connection_id = 0x1000000; }
+static void se_badfd(void) { arg.se.fd = -1; }
+static void se_notevent(void) { arg.se.fd = vm.dev_fd; }
+static void se_none(void) { arg.se.flags = HVKM_SYNIC_DEASSIGN; arg.se.connection_id = 77; }
+static void sp_flags(void) { arg.sp.flags = 1; }
+static void sp_id(void) { arg.sp.connection_id = ~0u; }
+static void post_sint(void) { arg.post.sint = 16; arg.post.message_type = 1; }
+static void post_type(void) { arg.post.message_type = 0; }
+static void post_hvtype(void) { arg.post.message_type = 0x80000010; }
+static void post_size(void) { arg.post.message_type = 1; arg.post.payload_size = 241; }
+static void post_reserved(void) { arg.post.message_type = 1; arg.post.reserved[0] = 1; }
+static void post_novp(void) { arg.post.message_type = 1; arg.post.vp_index = 1; }
+static void post_disabled(void) { arg.post.message_type = 1; }
+static void sig_flag(void) { arg.sig.flag = 2048; }
+static void sig_sint(void) { arg.sig.sint = 16; }
+static void sig_flags(void) { arg.sig.flags = 1; }
+static void sig_novp(void) { arg.sig.vp_index = 5; }
+static void route_flags(void) { arg.route.flags = 8; }
+static void route_sint(void) { arg.route.sint = 16; }
+static void route_vp(void) { arg.route.vp_index = 2; }
+static void route_flag(void) { arg.route.flags = HVKM_SYNIC_ROUTE_FLAG; arg.route.flag = 2048; }
+static void route_noflag(void) { arg.route.flag = 3; }
+static void route_badfd(void) { arg.route.fd = -1; }
+static void route_notevent(void) { arg.route.fd = vm.dev_fd; }
 
 static const struct row rows[] = {
 	{ "api version with argument", DEV, HVKM_GET_API_VERSION, NULL, 1, EINVAL },
@@ -112,6 +144,34 @@ static const struct row rows[] = {
 	{ "irqfd: no such fd", PARTITION, HVKM_IRQFD, irqfd_badf, 0, EBADF },
 	{ "irqfd: flags", PARTITION, HVKM_IRQFD, irqfd_flags, 0, EINVAL },
 	{ "EOI exits: bad pointer", PARTITION, HVKM_SET_EOI_EXITS, NULL, 8, EFAULT },
+	{ "synic eventfd: flags", PARTITION, HVKM_SYNIC_EVENTFD, se_flags, 0, EINVAL },
+	{ "synic eventfd: reserved", PARTITION, HVKM_SYNIC_EVENTFD, se_reserved, 0, EINVAL },
+	{ "synic eventfd: connection id", PARTITION, HVKM_SYNIC_EVENTFD, se_id, 0, EINVAL },
+	{ "synic eventfd: bad fd", PARTITION, HVKM_SYNIC_EVENTFD, se_badfd, 0, EBADF },
+	{ "synic eventfd: not an eventfd", PARTITION, HVKM_SYNIC_EVENTFD, se_notevent, 0, EINVAL },
+	{ "synic eventfd: deassign none", PARTITION, HVKM_SYNIC_EVENTFD, se_none, 0, ENOENT },
+	{ "synic port: bad pointer", PARTITION, HVKM_SYNIC_MESSAGE_PORT, NULL, 8, EFAULT },
+	{ "synic port: flags", PARTITION, HVKM_SYNIC_MESSAGE_PORT, sp_flags, 0, EINVAL },
+	{ "synic port: connection id", PARTITION, HVKM_SYNIC_MESSAGE_PORT, sp_id, 0, EINVAL },
+	{ "synic post: sint", PARTITION, HVKM_SYNIC_POST_MESSAGE, post_sint, 0, EINVAL },
+	{ "synic post: type 0", PARTITION, HVKM_SYNIC_POST_MESSAGE, post_type, 0, EINVAL },
+	{ "synic post: hypervisor type", PARTITION, HVKM_SYNIC_POST_MESSAGE, post_hvtype, 0, EINVAL },
+	{ "synic post: size", PARTITION, HVKM_SYNIC_POST_MESSAGE, post_size, 0, EINVAL },
+	{ "synic post: reserved", PARTITION, HVKM_SYNIC_POST_MESSAGE, post_reserved, 0, EINVAL },
+	{ "synic post: no such VP", PARTITION, HVKM_SYNIC_POST_MESSAGE, post_novp, 0, ENOENT },
+	{ "synic post: SynIC off", PARTITION, HVKM_SYNIC_POST_MESSAGE, post_disabled, 0, ENXIO },
+	{ "synic signal: flag", PARTITION, HVKM_SYNIC_SIGNAL_EVENT, sig_flag, 0, EINVAL },
+	{ "synic signal: sint", PARTITION, HVKM_SYNIC_SIGNAL_EVENT, sig_sint, 0, EINVAL },
+	{ "synic signal: flags", PARTITION, HVKM_SYNIC_SIGNAL_EVENT, sig_flags, 0, EINVAL },
+	{ "synic signal: no such VP", PARTITION, HVKM_SYNIC_SIGNAL_EVENT, sig_novp, 0, ENOENT },
+	{ "synic signal: SynIC off", PARTITION, HVKM_SYNIC_SIGNAL_EVENT, NULL, 0, ENXIO },
+	{ "synic route: flags", PARTITION, HVKM_SYNIC_SINT_ROUTE, route_flags, 0, EINVAL },
+	{ "synic route: sint", PARTITION, HVKM_SYNIC_SINT_ROUTE, route_sint, 0, EINVAL },
+	{ "synic route: vp index", PARTITION, HVKM_SYNIC_SINT_ROUTE, route_vp, 0, EINVAL },
+	{ "synic route: flag", PARTITION, HVKM_SYNIC_SINT_ROUTE, route_flag, 0, EINVAL },
+	{ "synic route: flag without FLAG", PARTITION, HVKM_SYNIC_SINT_ROUTE, route_noflag, 0, EINVAL },
+	{ "synic route: bad fd", PARTITION, HVKM_SYNIC_SINT_ROUTE, route_badfd, 0, EBADF },
+	{ "synic route: not an eventfd", PARTITION, HVKM_SYNIC_SINT_ROUTE, route_notevent, 0, EINVAL },
 	{ "unknown VP ioctl", VP, _IO(HVKMIO, 0x2f), NULL, 0, ENOTTY },
 	{ "partition ioctl on a VP", VP, HVKM_CREATE_VP, NULL, 0, ENOTTY },
 	{ "run with argument", VP, HVKM_RUN_VP, NULL, 1, EINVAL },
@@ -130,7 +190,6 @@ static const struct row rows[] = {
 	{ "set LAPIC: another VP's ID", VP, HVKM_SET_LAPIC, lapic_id, 0, EINVAL },
 };
 
-static struct hvkm_vm vm;
 static struct hvkm_vcpu vcpu;
 
 static int setup(void)
