@@ -179,9 +179,12 @@ static int hvkm_vp_registers(struct hvkm_vp *vp, struct hvkm_registers __user *a
 		if (regs[i].reserved)
 			ret = -EINVAL;
 		else if (set)
-			ret = hvkm_vendor->set_register(vp, &regs[i]);
+			ret = hvkm_synic_set_register(vp, &regs[i]);
 		else
-			ret = hvkm_vendor->get_register(vp, &regs[i]);
+			ret = hvkm_synic_get_register(vp, &regs[i]);
+		if (ret == -ENOENT)
+			ret = set ? hvkm_vendor->set_register(vp, &regs[i]) :
+				    hvkm_vendor->get_register(vp, &regs[i]);
 	}
 	if (!ret && !set &&
 	    copy_to_user(u64_to_user_ptr(req.regs), regs, array_size(req.count, sizeof(*regs))))

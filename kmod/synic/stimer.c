@@ -120,7 +120,8 @@ int hvkm_stimer_set_config(struct hvkm_stimer *t, u64 config)
 	return 0;
 }
 
-void hvkm_stimer_set_count(struct hvkm_stimer *t, u64 count)
+/* @guest: a WRMSR, where AutoEnable applies; else the VMM restoring state. */
+void hvkm_stimer_set_count(struct hvkm_stimer *t, u64 count, bool guest)
 {
 	u64 config = READ_ONCE(t->config);
 
@@ -129,7 +130,7 @@ void hvkm_stimer_set_count(struct hvkm_stimer *t, u64 count)
 	/* Zero stops the timer, whatever AutoEnable says. */
 	if (!count)
 		config &= ~STIMER_ENABLE;
-	else if ((config & STIMER_AUTO_ENABLE) && stimer_can_enable(config))
+	else if (guest && (config & STIMER_AUTO_ENABLE) && stimer_can_enable(config))
 		config |= STIMER_ENABLE;
 	WRITE_ONCE(t->config, config);
 	if (config & STIMER_ENABLE)

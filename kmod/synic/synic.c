@@ -301,7 +301,7 @@ int hvkm_synic_msr_set(struct hvkm_vp *vp, u32 msr, u64 data)
 		if (!synic_granted(vp, HV_MSR_SYNTIMER_AVAILABLE))
 			return -EINVAL;
 		if ((msr - HV_X64_MSR_STIMER0_CONFIG) & 1) {
-			hvkm_stimer_set_count(t, data);
+			hvkm_stimer_set_count(t, data, true);
 			return 0;
 		}
 		return hvkm_stimer_set_config(t, data);

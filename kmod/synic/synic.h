@@ -26,6 +26,7 @@ struct hvkm_partition;
 struct hvkm_vp;
 struct file;
 struct poll_table_struct;
+struct hvkm_register_assoc;
 
 /* SINTx bit 18 (TLFS "SINTx Registers"): no interrupt, the guest polls. */
 #define HVKM_SINT_POLLING	BIT_ULL(18)
@@ -97,6 +98,10 @@ int hvkm_synic_signal_flag(struct hvkm_vp *vp, u32 sint, u32 flag);
 /* From any context: record an event flag (or just an interrupt) for the VP thread. */
 void hvkm_synic_defer_signal(struct hvkm_partition *p, u32 vp_index, u32 sint, int flag);
 
+/* synic/state.c: the registers by TLFS name for the VMM; -ENOENT: not one of them */
+int hvkm_synic_get_register(struct hvkm_vp *vp, struct hvkm_register_assoc *reg);
+int hvkm_synic_set_register(struct hvkm_vp *vp, const struct hvkm_register_assoc *reg);
+
 /* synic/synic_slot.c (pure): one SIM slot */
 int hvkm_synic_slot_fill(struct hv_message *slot, const struct hv_message *msg);
 bool hvkm_synic_stimer_config_valid(u64 config);
@@ -105,7 +110,7 @@ bool hvkm_synic_stimer_config_valid(u64 config);
 void hvkm_stimer_init(struct hvkm_vp *vp, unsigned int index);
 void hvkm_stimer_cancel(struct hvkm_stimer *t);
 int hvkm_stimer_set_config(struct hvkm_stimer *t, u64 config);
-void hvkm_stimer_set_count(struct hvkm_stimer *t, u64 count);
+void hvkm_stimer_set_count(struct hvkm_stimer *t, u64 count, bool guest);
 void hvkm_stimer_deliver(struct hvkm_stimer *t);
 
 /* synic/connection.c: hypercalls and partition ioctls */

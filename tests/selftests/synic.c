@@ -963,6 +963,69 @@ static int second_vp_halted(void)
 	return KSFT_PASS;
 }
 
+/* ---- state through the register ioctls ---------------------------------------------- */
+
+static void guest_state(uint64_t arg)
+{
+	(void)arg;
+	synic_on(0);
+	wrmsr(MSR_SINT(2), 0x60 | SINT_AUTO_EOI);
+	wrmsr(MSR_STIMER_COUNT(1), 100 * REF_SECOND);
+	wrmsr(MSR_STIMER_CONFIG(1), STIMER_PERIODIC | STIMER_SINT(2));
+	slot(0, 0)->type = 0x99;			/* survives a restore */
+	GUEST_SYNC(1);
+	/* What the VMM set. */
+	GUEST_ASSERT_EQ(rdmsr(MSR_SINT(9)), 0x68);
+	GUEST_ASSERT_EQ(rdmsr(MSR_SCONTROL), 1);
+	GUEST_ASSERT_EQ(rdmsr(MSR_SIMP), (uintptr_t)simp[0] | 1);
+	GUEST_ASSERT_EQ(slot(0, 0)->type, 0x99);
+	/* A direct-mode timer the VMM armed fires. */
+	GUEST_ASSERT(wait_irq(0x69, 1));
+	GUEST_DONE();
+}
+
+static int get_reg(uint32_t name, uint64_t *v)
+{
+	return vcpu_get_reg(&vcpu, name, v);
+}
+
+static int state_registers(void)
+{
+	uint64_t v;
+
+	KSFT_CHECK(start_vm(guest_state, 0, PRIV_ALL) == 0, "setup");
+	KSFT_CHECK(get_reg(HV_X64_REGISTER_SCONTROL, &v) == 0 && v == 0, "SCONTROL at reset");
+	KSFT_CHECK(get_reg(HV_X64_REGISTER_SINT0 + 15, &v) == 0 && v == SINT_MASKED, "SINT15");
+	KSFT_CHECK(expect_sync(&vcpu, 1) == 0, "stage 1");
+	KSFT_CHECK(get_reg(HV_X64_REGISTER_SCONTROL, &v) == 0 && v == 1, "SCONTROL");
+	KSFT_CHECK(get_reg(HV_X64_REGISTER_SVERSION, &v) == 0 && v == 1, "SVERSION");
+	KSFT_CHECK(get_reg(HV_X64_REGISTER_SIMP, &v) == 0 && v == ((uintptr_t)simp[0] | 1), "SIMP");
+	KSFT_CHECK(get_reg(HV_X64_REGISTER_SIEFP, &v) == 0 && v == ((uintptr_t)siefp[0] | 1),
+		   "SIEFP");
+	KSFT_CHECK(get_reg(HV_X64_REGISTER_EOM, &v) == 0 && v == 0, "EOM");
+	KSFT_CHECK(get_reg(HV_X64_REGISTER_SINT0 + 2, &v) == 0 && v == (0x60 | SINT_AUTO_EOI),
+		   "SINT2 %#llx", (unsigned long long)v);
+	KSFT_CHECK(get_reg(HV_X64_REGISTER_STIMER0_CONFIG + 2, &v) == 0 &&
+		   v == (STIMER_PERIODIC | STIMER_SINT(2)), "STIMER1_CONFIG");
+	KSFT_CHECK(get_reg(HV_X64_REGISTER_STIMER0_COUNT + 2, &v) == 0 && v == 100 * REF_SECOND,
+		   "STIMER1_COUNT");
+	/* Restore: page registers keep the page's contents. */
+	KSFT_CHECK(vcpu_set_reg(&vcpu, HV_X64_REGISTER_SIMP, (uintptr_t)simp[0] | 1) == 0, "SIMP");
+	KSFT_CHECK(vcpu_set_reg(&vcpu, HV_X64_REGISTER_SINT0 + 9, 0x68) == 0, "SINT9");
+	KSFT_CHECK(vcpu_set_reg(&vcpu, HV_X64_REGISTER_SINT0 + 9, 0x8) == -EINVAL, "vector 8");
+	KSFT_CHECK(vcpu_set_reg(&vcpu, HV_X64_REGISTER_SVERSION, 2) == -EINVAL, "SVERSION");
+	KSFT_CHECK(vcpu_set_reg(&vcpu, HV_X64_REGISTER_EOM, 0) == -EINVAL, "EOM");
+	KSFT_CHECK(vcpu_set_reg(&vcpu, HV_X64_REGISTER_STIMER0_CONFIG, 1ULL << 20) == -EINVAL,
+		   "reserved timer bit");
+	KSFT_CHECK(vcpu_set_reg(&vcpu, HV_X64_REGISTER_STIMER0_COUNT, REF_SECOND / 1000) == 0 &&
+		   vcpu_set_reg(&vcpu, HV_X64_REGISTER_STIMER0_CONFIG, STIMER_ENABLE |
+				STIMER_PERIODIC | STIMER_DIRECT | STIMER_VECTOR(0x69)) == 0,
+		   "arm timer 0");
+	KSFT_CHECK(vcpu_expect_ucall(&vm, &vcpu, UCALL_DONE, NULL) == 0, "done");
+	vm_stop(&vm, &vcpu);
+	return KSFT_PASS;
+}
+
 static const struct ksft_case cases[] = {
 	KSFT_CASE(synic_msrs),
 	KSFT_CASE(msrs_need_privilege),
@@ -978,6 +1041,7 @@ static const struct ksft_case cases[] = {
 	KSFT_CASE(hypercalls_need_privilege),
 	KSFT_CASE(eventfd_routes),
 	KSFT_CASE(second_vp_halted),
+	KSFT_CASE(state_registers),
 };
 
 int main(void)

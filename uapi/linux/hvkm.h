@@ -464,6 +464,20 @@ struct hvkm_test_vmrun_loop {
 #define HV_X64_REGISTER_SFMASK		0x0008000B
 #define HV_X64_REGISTER_TSC_AUX		0x0008007B
 #define HV_X64_REGISTER_SPEC_CTRL	0x00080084
+/*
+ * The SynIC and synthetic timer registers (TLFS HvRegisterSint0...,
+ * HvRegisterScontrol, HvRegisterSifp = SIEFP, HvRegisterSipp = SIMP,
+ * HvRegisterStimer0Config...).  Prefixed X64 because the kernel's
+ * asm/hyperv-tlfs.h has HV_REGISTER_* for their MSR numbers.
+ */
+#define HV_X64_REGISTER_SINT0		0x000A0000	/* ... SINT15: 0x000A000F */
+#define HV_X64_REGISTER_SCONTROL	0x000A0010
+#define HV_X64_REGISTER_SVERSION	0x000A0011	/* read-only */
+#define HV_X64_REGISTER_SIEFP		0x000A0012
+#define HV_X64_REGISTER_SIMP		0x000A0013
+#define HV_X64_REGISTER_EOM		0x000A0014	/* reads as 0; not writable */
+#define HV_X64_REGISTER_STIMER0_CONFIG	0x000B0000	/* timer n: + 2n */
+#define HV_X64_REGISTER_STIMER0_COUNT	0x000B0001	/* timer n: + 2n */
 
 /* TLFS HV_X64_SEGMENT_REGISTER, the value of ES..TR. */
 struct hv_x64_segment_register {
