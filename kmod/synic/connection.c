@@ -326,6 +326,8 @@ static int synic_post_message(struct hvkm_partition *p, const struct hvkm_synic_
 	/* Before the attempt: an EOM right after a busy slot is not missed. */
 	set_bit(req.sint, &vp->synic->host_waiting);
 	ret = hvkm_synic_post(vp, req.sint, &msg);
+	if (ret != -EAGAIN)
+		clear_bit(req.sint, &vp->synic->host_waiting);
 	if (ret == -EFAULT)
 		ret = -ENXIO;	/* the SIM page is not in guest RAM */
 out:

@@ -177,7 +177,9 @@ void hvkm_synic_run_pending(struct hvkm_vp *vp)
 	unsigned long bits;
 	unsigned int i, f;
 
-	if (!test_and_clear_bit(HVKM_PENDING_SYNIC, &vp->pending_flags))
+	/* Looked at on every trip into the guest: no locked operation unless set. */
+	if (!test_bit(HVKM_PENDING_SYNIC, &vp->pending_flags) ||
+	    !test_and_clear_bit(HVKM_PENDING_SYNIC, &vp->pending_flags))
 		return;
 	bits = xchg(&s->stimer_expired, 0);
 	for_each_set_bit(i, &bits, HV_SYNIC_STIMER_COUNT)

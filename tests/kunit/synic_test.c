@@ -44,16 +44,16 @@ static void busy_slot_sets_pending(struct kunit *test)
 
 	KUNIT_EXPECT_EQ(test, hvkm_synic_slot_fill(&slot, &m), -EAGAIN);
 	KUNIT_EXPECT_EQ(test, slot.header.message_type, 0x77u);
-	KUNIT_EXPECT_EQ(test, slot.header.message_flags.msg_pending, 1);
+	KUNIT_EXPECT_EQ(test, slot.header.message_flags.asu8 & 1, 1);
 	KUNIT_EXPECT_EQ(test, ((u8 *)slot.u.payload)[0], 0x11);
 	/* Still busy: still waiting, the flag stays. */
 	KUNIT_EXPECT_EQ(test, hvkm_synic_slot_fill(&slot, &m), -EAGAIN);
-	KUNIT_EXPECT_EQ(test, slot.header.message_flags.msg_pending, 1);
+	KUNIT_EXPECT_EQ(test, slot.header.message_flags.asu8 & 1, 1);
 	/* The guest empties it (and would write EOM): the next attempt lands. */
 	slot.header.message_type = HVMSG_NONE;
 	KUNIT_EXPECT_EQ(test, hvkm_synic_slot_fill(&slot, &m), 0);
 	KUNIT_EXPECT_EQ(test, slot.header.message_type, 0x1234u);
-	KUNIT_EXPECT_EQ(test, slot.header.message_flags.msg_pending, 0);
+	KUNIT_EXPECT_EQ(test, slot.header.message_flags.asu8 & 1, 0);
 }
 
 static void timer_message_fits(struct kunit *test)
