@@ -5,7 +5,8 @@
  * "Timers"): the MSRs and their privileges, messages from the VMM into SIM
  * slots with MessagePending and EOM, event flags, AutoEOI, timers in every
  * mode, HvCallPostMessage to a port fd, HvCallSignalEvent to an eventfd,
- * eventfd routes to SINTs, and all of it towards a second, halted VP.
+ * eventfd routes to SINTs, a VP ringing a halted second VP through a
+ * connection routed to its SINT, and SynIC state in the register ioctls.
  * Timing checks are loose bounds only.
  */
 #define _GNU_SOURCE
@@ -915,9 +916,17 @@ static void guest_vp1(uint64_t arg)
 	GUEST_DONE();
 }
 
-static void guest_vp0_idle(uint64_t arg)
+/*
+ * VP 0 rings VP 1 without the VMM: HvCallSignalEvent on a connection whose
+ * eventfd is routed to VP 1's SINT.
+ */
+static void guest_vp0_doorbell(uint64_t arg)
 {
 	(void)arg;
+	hv_enable();
+	while (vp1_ready != 1)
+		asm volatile("pause");
+	GUEST_ASSERT_EQ(hv_call(HC_SIGNAL_EVENT | HC_FAST, 11, 0), HV_SUCCESS);
 	GUEST_DONE();
 }
 
@@ -939,24 +948,23 @@ static int wait_guest_int(volatile int *var, int want)
 
 static int second_vp_halted(void)
 {
-	uint64_t one = 1;
+	struct hvkm_synic_eventfd conn = { .connection_id = 11 };
 	int e = eventfd(0, 0), ret = -1;
 	pthread_t tid;
 
 	KSFT_CHECK(e >= 0, "eventfd");
-	KSFT_CHECK(start_vm(guest_vp0_idle, 0, PRIV_ALL) == 0, "setup");
+	KSFT_CHECK(start_vm(guest_vp0_doorbell, 0, PRIV_ALL) == 0, "setup");
 	KSFT_CHECK(vcpu_create_long_mode(&vm, &vcpu1, 1, guest_vp1, 0) == 0, "vp 1");
+	conn.fd = e;
+	KSFT_CHECK(ioctl(vm.fd, HVKM_SYNIC_EVENTFD, &conn) == 0, "connection");
 	KSFT_CHECK(route(e, 1, 2, 4, false) == 0, "route to VP 1");
 	KSFT_CHECK(pthread_create(&tid, NULL, run_vp1, &ret) == 0, "thread");
-	KSFT_CHECK(wait_guest_int(&vp1_ready, 1) == 0, "VP 1 ready");
-	usleep(20000);				/* in HLT by now */
-	KSFT_CHECK(write(e, &one, 8) == 8, "write");
+	KSFT_CHECK(vcpu_expect_ucall(&vm, &vcpu, UCALL_DONE, NULL) == 0, "VP 0 rang");
 	KSFT_CHECK(wait_guest_int(&vp1_ready, 2) == 0, "VP 1 woke for the flag");
 	usleep(20000);
 	KSFT_CHECK(post(1, 2, 0x42, "to vp 1") == 0, "post to VP 1");
 	pthread_join(tid, NULL);
 	KSFT_CHECK(ret == 0, "VP 1");
-	KSFT_CHECK(vcpu_expect_ucall(&vm, &vcpu, UCALL_DONE, NULL) == 0, "VP 0");
 	vcpu_destroy(&vcpu1);
 	vm_stop(&vm, &vcpu);
 	close(e);
