@@ -81,6 +81,7 @@ static void stimer_stop(struct hvkm_stimer *t)
 	hrtimer_cancel(&t->timer);
 	clear_bit(t->index, &t->vp->synic->stimer_expired);
 	t->msg_pending = false;
+	t->delivered_valid = false;
 }
 
 void hvkm_stimer_init(struct hvkm_vp *vp, unsigned int index)
@@ -144,14 +145,26 @@ void hvkm_stimer_deliver(struct hvkm_stimer *t)
 	struct hvkm_vp *vp = t->vp;
 	struct hv_timer_message_payload *payload;
 	struct hv_message msg = {};
+	u64 expiration;
+	int ret;
 
 	/* The bit is seen: now the expiration it announced. */
 	smp_rmb();
+	expiration = READ_ONCE(t->msg_expiration);
+	if (t->delivered_valid && expiration == t->delivered) {
+		t->msg_pending = false;		/* sent already, by an EOM */
+		return;
+	}
 	payload = (struct hv_timer_message_payload *)msg.u.payload;
 	msg.header.message_type = HVMSG_TIMER_EXPIRED;
 	msg.header.payload_size = sizeof(*payload);
 	payload->timer_index = t->index;
-	payload->expiration_time = READ_ONCE(t->msg_expiration);
+	payload->expiration_time = expiration;
 	payload->delivery_time = hvkm_hv_reference_time(vp->partition);
-	t->msg_pending = hvkm_synic_post(vp, c.sintx, &msg) == -EAGAIN;
+	ret = hvkm_synic_post(vp, c.sintx, &msg);
+	t->msg_pending = ret == -EAGAIN;
+	if (!ret) {
+		t->delivered = expiration;
+		t->delivered_valid = true;
+	}
 }

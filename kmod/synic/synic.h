@@ -47,6 +47,12 @@ struct hvkm_stimer {
 	u64 msg_expiration;
 	/* Expired, and its message is not in the slot yet (VP thread only). */
 	bool msg_pending;
+	/*
+	 * The expiration of the last message that reached the slot, so that
+	 * an EOM and the expiry bit naming the same expiration send it once.
+	 */
+	bool delivered_valid;
+	u64 delivered;
 	struct hrtimer timer;
 };
 
