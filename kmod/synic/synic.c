@@ -60,12 +60,15 @@ static bool synic_enabled(const struct hvkm_synic *s, u64 page_msr)
 	return (s->control & HV_SYNIC_CONTROL_ENABLE) && (page_msr & HV_SYNIC_SIMP_ENABLE);
 }
 
-/* An edge on SINT @sint: its vector, unless masked or polled (TLFS "SINTx Registers"). */
+/*
+ * An edge on SINT @sint: its vector, unless masked or polled (TLFS "SINTx
+ * Registers"), or the SynIC is off ("SCONTROL Register": no notifications).
+ */
 static void synic_raise(struct hvkm_vp *vp, u32 sint)
 {
 	union hv_synic_sint r = { .as_uint64 = READ_ONCE(vp->synic->sint[sint]) };
 
-	if (r.masked || r.polling)
+	if (r.masked || r.polling || !(READ_ONCE(vp->synic->control) & HV_SYNIC_CONTROL_ENABLE))
 		return;
 	hvkm_vp_deliver_irq(vp, r.vector, r.auto_eoi);
 }
