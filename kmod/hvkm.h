@@ -122,6 +122,11 @@ struct hvkm_vp {
 	struct hvkm_vp_msrs msrs;
 	struct hvkm_hv_vp hv;
 	struct hvkm_vp_stats stats;
+	/*
+	 * TSC cycles in the guest: the TSC counts finely on one CPU even where
+	 * it is not trusted across CPUs and local_clock() falls back to jiffies.
+	 */
+	u64 guest_tsc;
 	/* The guest's x87/SSE/AVX state while the host's is loaded (fpu.c). */
 	struct xregs_state *xsave;
 	/* The local APIC (lapic/): interrupts wait in its IRR. */
@@ -262,6 +267,7 @@ void hvkm_vp_kick(struct hvkm_vp *vp);
 /* The same, and return only once the VP is out of the guest or will see the work. */
 void hvkm_vp_kick_sync(struct hvkm_vp *vp);
 bool hvkm_vp_irq_pending(struct hvkm_vp *vp);
+u64 hvkm_vp_guest_ns(struct hvkm_vp *vp);
 
 /* fpu.c */
 int hvkm_fpu_setup(void);

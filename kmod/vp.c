@@ -3,9 +3,11 @@
  * hvkm: virtual processors.  A VP fd runs the VP (HVKM_RUN_VP), reads and
  * writes its registers by TLFS name, and maps its run page.
  */
+#include <asm/tsc.h>
 #include <linux/anon_inodes.h>
 #include <linux/file.h>
 #include <linux/fs.h>
+#include <linux/math64.h>
 #include <linux/mm.h>
 #include <linux/moduleparam.h>
 #include <linux/sched/signal.h>
@@ -211,8 +213,15 @@ static int hvkm_vp_test_vmrun_loop(struct hvkm_vp *vp,
 	return ret;
 }
 
+/* Time the VP spent in guest mode (HV_X64_MSR_VP_RUNTIME, the statistics). */
+u64 hvkm_vp_guest_ns(struct hvkm_vp *vp)
+{
+	return tsc_khz ? mul_u64_u32_div(vp->guest_tsc, USEC_PER_SEC, tsc_khz) : 0;
+}
+
 static int hvkm_vp_get_stats(struct hvkm_vp *vp, struct hvkm_vp_stats __user *arg)
 {
+	vp->stats.guest_ns = hvkm_vp_guest_ns(vp);
 	return copy_to_user(arg, &vp->stats, sizeof(vp->stats)) ? -EFAULT : 0;
 }
 

@@ -427,9 +427,9 @@ static void svm_enter_guest(struct hvkm_vp *vp)
 		wrmsrl(MSR_TSC_AUX, svp->tsc_aux);
 	hvkm_svm_dr_load(&svp->dr);
 	hvkm_svm_spec_ctrl_enter(svp->spec_ctrl);
-	start = local_clock();
+	start = rdtsc();
 	svm_world_switch(svp);
-	vp->stats.guest_ns += local_clock() - start;
+	vp->guest_tsc += rdtsc() - start;
 	hvkm_svm_spec_ctrl_exit(svp->spec_ctrl);
 	hvkm_svm_dr_save(&svp->dr);
 	svm_sync_tpr_out(vp);

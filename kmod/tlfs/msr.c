@@ -210,7 +210,7 @@ int hvkm_hv_msr_get(struct hvkm_vp *vp, u32 msr, u64 *data)
 	case HV_X64_MSR_VP_RUNTIME:
 		if (!hv_granted(vp, HV_MSR_VP_RUNTIME_AVAILABLE))
 			return -EINVAL;
-		*data = div_u64(vp->stats.guest_ns, 100);
+		*data = div_u64(hvkm_vp_guest_ns(vp), 100);
 		return 0;
 	case HV_X64_MSR_TIME_REF_COUNT:
 		if (!hv_granted(vp, HV_MSR_TIME_REF_COUNT_AVAILABLE))
