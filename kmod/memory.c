@@ -135,6 +135,8 @@ static int hvkm_invalidate_range_start(struct mmu_notifier *mn,
 	for (i = 0; i < HVKM_NR_MEMORY_SLOTS; i++)
 		if (slot_gpa_range(&p->slots[i], range->start, range->end, &gstart, &gend))
 			zapped |= hvkm_vendor->zap_gpa_range(p, gstart, gend);
+	/* The kernel's own address of a VP assist page goes too (tlfs/vp_assist.c). */
+	hvkm_hv_assist_invalidate(p, range->start, range->end);
 	if (zapped)
 		hvkm_partition_flush_tlb(p);
 	spin_unlock(&p->mmu_lock);
@@ -159,6 +161,7 @@ static void hvkm_mm_release(struct mmu_notifier *mn, struct mm_struct *mm)
 
 	spin_lock(&p->mmu_lock);
 	hvkm_vendor->zap_gpa_range(p, 0, BIT_ULL(HVKM_GPA_BITS));
+	hvkm_hv_assist_invalidate(p, 0, ULONG_MAX);
 	p->mmu_invalidate_seq++;
 	hvkm_partition_flush_tlb(p);
 	spin_unlock(&p->mmu_lock);
@@ -203,6 +206,8 @@ int hvkm_memory_set_slot(struct hvkm_partition *p, unsigned int index,
 	if (old->size &&
 	    hvkm_vendor->zap_gpa_range(p, old->gpa, old->gpa + old->size))
 		hvkm_partition_flush_tlb(p);
+	/* GPAs may now mean other pages: VP assist pages are looked up afresh. */
+	hvkm_hv_assist_invalidate(p, 0, ULONG_MAX);
 	old_dirty = old->dirty;
 	*old = *slot;
 	old->dirty = dirty;

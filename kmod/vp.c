@@ -253,6 +253,8 @@ static long hvkm_vp_ioctl(struct file *file, unsigned int cmd, unsigned long arg
 	switch (cmd) {
 	case HVKM_RUN_VP:
 		ret = arg ? -EINVAL : hvkm_vp_run(vp);
+		/* No EOI stays left to the VP assist page while the VMM looks. */
+		hvkm_hv_lazy_eoi_cancel(vp);
 		break;
 	case HVKM_GET_REGISTERS:
 		ret = hvkm_vp_registers(vp, uarg, false);
@@ -389,6 +391,7 @@ int hvkm_vp_create(struct hvkm_partition *p, const struct hvkm_create_vp __user 
 	init_waitqueue_head(&vp->wq);
 	vp->eoi_exit_vector = -1;
 	hvkm_msrs_reset(vp);
+	hvkm_hv_vp_init(vp);
 	ret = hvkm_lapic_create(vp);
 	if (!ret)
 		ret = hvkm_synic_vp_create(vp);

@@ -332,6 +332,7 @@ static void svm_inject_pending(struct hvkm_vp *vp)
 	bool want_window = vp->run->request_interrupt_window;
 	int vector;
 
+	hvkm_hv_lazy_eoi_before_inject(vp);
 	if (!(c->event_inj & SVM_EVTINJ_VALID)) {
 		if (!svp->nmi_masked &&
 		    test_and_clear_bit(HVKM_PENDING_NMI, &vp->pending_flags)) {
@@ -341,7 +342,7 @@ static void svm_inject_pending(struct hvkm_vp *vp)
 			vp->stats.nmis_injected++;
 		} else if (svm_interruptible(svp) && hvkm_lapic_pending(vp) >= 0) {
 			vector = hvkm_lapic_pending(vp);
-			hvkm_lapic_ack(vp, vector);
+			hvkm_hv_interrupt_taken(vp, vector);
 			c->event_inj = vector | SVM_EVTINJ_TYPE_INTR | SVM_EVTINJ_VALID;
 			vp->stats.interrupts_injected++;
 		}
@@ -1102,6 +1103,16 @@ static int svm_exit_hypercall(struct hvkm_vp *vp)
 		svm_inject_exception(svp->vmcb, X86_TRAP_UD, false, 0);
 		return HVKM_RESUME;
 	}
+	/* Reps remain: VMMCALL again with the next rep start (TLFS "Hypercall Continuation"). */
+	if (hc.retry) {
+		if (is_64) {
+			r[HVKM_RCX] = hc.control;
+		} else {
+			s->rax = (u32)hc.control;
+			r[HVKM_RDX] = hc.control >> 32;
+		}
+		return HVKM_RESUME;
+	}
 	if (is_64) {
 		s->rax = hc.result;
 	} else {
@@ -1278,6 +1289,8 @@ int hvkm_svm_vp_run(struct hvkm_vp *vp)
 
 	vp->stats.exits_total++;
 	vp->stats.exits[svm_exit_stat(vmcb->control.exit_code)]++;
+	/* An EOI the guest left to the VP assist page happens before anything else. */
+	hvkm_hv_lazy_eoi_exit(vp);
 	ret = svm_handle_exit(vp);
 	vp->run->rip = vmcb->save.rip;
 	vp->run->rflags = vmcb->save.rflags;

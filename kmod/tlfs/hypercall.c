@@ -30,9 +30,11 @@ struct hv_call_ctx {
 	struct hvkm_vp *vp;
 	u16 code;
 	bool fast;
+	bool rep;
 	unsigned int var_words;	/* variable header, in 8-byte words */
 	unsigned int rep_count, rep_start;
-	unsigned int reps_done;	/* out, for rep calls */
+	/* Rep calls: the reps done, counted from the list's start (hv_rep_next()). */
+	unsigned int reps_done;
 	const u8 *in;		/* fixed header, variable header, rep list */
 	unsigned int in_len;
 	u8 out[8];		/* output, for the one call that has any */
@@ -96,6 +98,26 @@ static void hv_send_ipis(struct hvkm_vp *self, const unsigned long *set, u32 vec
 	mutex_unlock(&p->lock);
 }
 
+/*
+ * Rep calls: whether this entry does one more rep (number ctx->reps_done).
+ * At least one is done per entry; after that the call yields every
+ * HVKM_HV_REP_CHUNK reps, and at once when the host wants the CPU, the
+ * VMM's thread has a signal or the VP has an interrupt to take (TLFS
+ * "Hypercall Continuation": "this allows pending interrupts to be handled
+ * and other virtual processors to be scheduled").
+ */
+static bool hv_rep_next(struct hv_call_ctx *ctx)
+{
+	struct hvkm_vp *vp = ctx->vp;
+	bool busy;
+
+	if (ctx->reps_done >= ctx->rep_count)
+		return false;
+	busy = need_resched() || signal_pending(current) ||
+	       (hvkm_vp_irq_pending(vp) && hvkm_vendor->interruptible(vp));
+	return !hvkm_hv_rep_yield(ctx->reps_done - ctx->rep_start, busy);
+}
+
 static u64 hv_in64(const struct hv_call_ctx *ctx, unsigned int offset)
 {
 	u64 v;
@@ -153,11 +175,19 @@ static u16 hv_flush(struct hv_call_ctx *ctx)
 	} else {
 		status = hv_target_set(ctx, 16, ex, set);
 	}
-	if (!status)
-		hv_flush_vps(ctx->vp, set);
+	if (status)
+		goto out;
+	/*
+	 * The list forms: each rep is a GVA range, and every range is covered
+	 * by the whole-ASID flush this entry ends with; a long list still
+	 * yields (hv_rep_next()).
+	 */
+	if (ctx->rep)
+		while (hv_rep_next(ctx))
+			ctx->reps_done++;
+	hv_flush_vps(ctx->vp, set);
+out:
 	bitmap_free(set);
-	/* A whole-ASID flush covers every GVA range of the list at once. */
-	ctx->reps_done = ctx->rep_count;
 	return status;
 }
 
@@ -264,8 +294,8 @@ static u16 hv_dispatch(struct hvkm_vp *vp, struct hvkm_hypercall *hc, const stru
 	u8 *buf = NULL;
 	u16 status;
 
-	ctx->in_len = call->header + 8 * ctx->var_words +
-		      call->element * (ctx->rep_count - ctx->rep_start);
+	/* The rep list is whole in memory on every entry; rep start says where to go on. */
+	ctx->in_len = call->header + 8 * ctx->var_words + call->element * ctx->rep_count;
 	if (ctx->fast) {
 		/* Output comes back in registers only with XMM fast output: not offered. */
 		if (call->output)
@@ -313,6 +343,7 @@ int hvkm_hv_hypercall(struct hvkm_vp *vp, struct hvkm_hypercall *hc)
 	u64 control = hc->control;
 	u16 status;
 
+	hc->retry = false;
 	if (!(READ_ONCE(p->hv.hypercall) & HV_X64_MSR_HYPERCALL_ENABLE))
 		return -EPERM;
 
@@ -321,6 +352,7 @@ int hvkm_hv_hypercall(struct hvkm_vp *vp, struct hvkm_hypercall *hc)
 	ctx.var_words = (control & HV_HYPERCALL_VARHEAD_MASK) >> HV_HYPERCALL_VARHEAD_OFFSET;
 	ctx.rep_count = (control & HV_HYPERCALL_REP_COMP_MASK) >> HV_HYPERCALL_REP_COMP_OFFSET;
 	ctx.rep_start = (control & HV_HYPERCALL_REP_START_MASK) >> HV_HYPERCALL_REP_START_OFFSET;
+	ctx.reps_done = ctx.rep_start;
 
 	call = hv_find_call(ctx.code);
 	if (!call)
@@ -329,13 +361,23 @@ int hvkm_hv_hypercall(struct hvkm_vp *vp, struct hvkm_hypercall *hc)
 		status = HV_STATUS_ACCESS_DENIED;
 	else
 		status = hvkm_hv_check_control(control, call->rep, call->var_header);
-	if (!status)
+	if (!status) {
+		ctx.rep = call->rep;
 		status = hv_dispatch(vp, hc, call, &ctx);
+	}
 
-	/* Reps completed count from the list's start, not from rep start. */
+	/*
+	 * Reps completed count from the list's start, not from rep start; on
+	 * an error they are the reps done before it.  Reps left without an
+	 * error: the guest calls again from where this entry stopped.
+	 */
 	hc->result = status;
-	if (call && call->rep)
-		hc->result |= (u64)(status ? ctx.rep_start : ctx.reps_done) <<
-			      HV_HYPERCALL_REP_COMP_OFFSET;
+	if (call && call->rep) {
+		if (!status && ctx.reps_done < ctx.rep_count) {
+			hc->control = hvkm_hv_rep_next_control(control, ctx.reps_done);
+			hc->retry = true;
+		}
+		hc->result |= (u64)ctx.reps_done << HV_HYPERCALL_REP_COMP_OFFSET;
+	}
 	return 0;
 }

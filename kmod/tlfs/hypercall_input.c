@@ -69,3 +69,21 @@ int hvkm_hv_vpset_parse(u64 format, u64 bank_mask, const u64 *banks, unsigned in
 	}
 	return 0;
 }
+
+/*
+ * Rep calls (TLFS "Hypercall Continuation"): an entry that has done @done
+ * reps stops at HVKM_HV_REP_CHUNK, or earlier when something else wants the
+ * CPU (@busy), but never before its first rep, so every entry progresses.
+ * Pure: KUnit drives it.
+ */
+bool hvkm_hv_rep_yield(unsigned int done, bool busy)
+{
+	return done >= HVKM_HV_REP_CHUNK || (done && busy);
+}
+
+/* The input value a continued call is executed again with: rep start moved on. */
+u64 hvkm_hv_rep_next_control(u64 control, unsigned int next_start)
+{
+	return (control & ~HV_HYPERCALL_REP_START_MASK) |
+	       ((u64)next_start << HV_HYPERCALL_REP_START_OFFSET & HV_HYPERCALL_REP_START_MASK);
+}

@@ -306,8 +306,7 @@ int hvkm_hv_msr_set(struct hvkm_vp *vp, u32 msr, u64 data, enum hvkm_hv_msr_acti
 		if (!hv_granted(vp, HV_MSR_APIC_ACCESS_AVAILABLE) ||
 		    (data & ~VP_ASSIST_VALID) || !hv_gpa_valid(data))
 			return -EINVAL;
-		vp->hv.vp_assist = data;
-		return 0;
+		return hvkm_hv_assist_set(vp, data);
 	/*
 	 * The APIC's EOI, ICR and TPR as MSRs in either APIC mode (TLFS
 	 * "Virtual Interrupt Controller"): the same effect as the registers.

@@ -9,6 +9,7 @@
 
 #include <asm/hyperv-tlfs.h>
 #include <linux/mutex.h>
+#include <linux/spinlock.h>
 #include <linux/types.h>
 
 struct hvkm_partition;
@@ -65,7 +66,24 @@ struct hvkm_hv_partition {
 /* Per-VP state of the interface. */
 struct hvkm_hv_vp {
 	u64 vp_assist;		/* HV_X64_MSR_VP_ASSIST_PAGE */
+	/*
+	 * The kernel's own address of the enabled VP assist page
+	 * (vp_assist.c), for the injection path, which runs with interrupts
+	 * off.  No page reference is held: the MMU notifier clears it before
+	 * the VMM's page can go away, under assist_lock, which the injection
+	 * path holds while it uses it.
+	 */
+	spinlock_t assist_lock;
+	struct hv_vp_assist_page *assist;
+	unsigned long assist_hva;
+	/* The kernel wrote the page: the dirty log hears of it at the next exit. */
+	bool assist_written;
+	/* The vector whose EOI the guest may leave to hvkm (lazy_eoi.c), or -1. */
+	int lazy_eoi_vector;
 };
+
+/* Reps a rep hypercall does per entry before it lets the guest run again. */
+#define HVKM_HV_REP_CHUNK	64
 
 /*
  * A hypercall as the backend found it (TLFS "Hypercall Interface"), in the
@@ -76,6 +94,12 @@ struct hvkm_hypercall {
 	u64 input;		/* input GPA, or the first fast input */
 	u64 output;		/* output GPA, or the second fast input */
 	u64 result;		/* out: the hypercall result value */
+	/*
+	 * out: reps remain (TLFS "Hypercall Continuation"): @control holds the
+	 * input value with the next rep start; the guest executes the
+	 * hypercall instruction again instead of getting @result.
+	 */
+	bool retry;
 };
 
 /* What a synthetic MSR access wants beyond its value. */
@@ -112,5 +136,31 @@ u16 hvkm_hv_check_control(u64 control, bool is_rep, bool var_header_ok);
 int hvkm_hv_vpset_parse(u64 format, u64 bank_mask, const u64 *banks, unsigned int nbanks,
 			unsigned long *vps, unsigned int max_vps);
 unsigned int hvkm_hv_vpset_banks(u64 format, u64 bank_mask);
+/* Rep calls: whether an entry that did @done reps stops now; the next input value. */
+bool hvkm_hv_rep_yield(unsigned int done, bool busy);
+u64 hvkm_hv_rep_next_control(u64 control, unsigned int next_start);
+
+/* tlfs/vp_assist.c: the kernel's mapping of the VP assist page */
+void hvkm_hv_vp_init(struct hvkm_vp *vp);
+int hvkm_hv_assist_set(struct hvkm_vp *vp, u64 msr);
+void hvkm_hv_assist_map(struct hvkm_vp *vp);
+void hvkm_hv_assist_invalidate(struct hvkm_partition *p, unsigned long start, unsigned long end);
+int hvkm_hv_assist_bit(struct hvkm_vp *vp, int op);
+void hvkm_hv_assist_sync_dirty(struct hvkm_vp *vp);
+
+/* Operations on the apic_assist "No EOI required" bit; hvkm_hv_assist_bit() returns the old one. */
+enum {
+	HVKM_HV_ASSIST_TEST,
+	HVKM_HV_ASSIST_SET,
+	HVKM_HV_ASSIST_CLEAR,
+};
+
+/* tlfs/lazy_eoi.c: EOI assist (TLFS "EOI Assist") */
+bool hvkm_hv_lazy_eoi_eligible(const unsigned long *irr, const unsigned long *isr,
+			       const unsigned long *tmr, int vector);
+void hvkm_hv_lazy_eoi_before_inject(struct hvkm_vp *vp);
+void hvkm_hv_interrupt_taken(struct hvkm_vp *vp, int vector);
+void hvkm_hv_lazy_eoi_exit(struct hvkm_vp *vp);
+void hvkm_hv_lazy_eoi_cancel(struct hvkm_vp *vp);
 
 #endif /* HVKM_TLFS_H */

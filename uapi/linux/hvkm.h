@@ -394,7 +394,8 @@ struct hvkm_vp_stats {
 	__u64 interrupts_injected;
 	__u64 nmis_injected;
 	__u64 tlb_flushes;		/* guest translations dropped by request */
-	__u64 reserved[5];
+	__u64 lazy_eois;		/* EOIs the guest left to the VP assist page */
+	__u64 reserved[4];
 };
 
 /*
