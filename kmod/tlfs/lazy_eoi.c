@@ -15,20 +15,6 @@
 
 #include "../hvkm.h"
 
-/*
- * Pure (KUnit): @vector was just moved into ISR; its EOI may be left to the
- * page when it is edge-triggered, alone in service (so that the guest's
- * next EOI can only be V's) and no other vector waits in IRR ("no lower
- * priority interrupts pending": one would need V's EOI to get in).
- */
-bool hvkm_hv_lazy_eoi_eligible(const unsigned long *irr, const unsigned long *isr,
-			       const unsigned long *tmr, int vector)
-{
-	return vector >= 0 && vector < HVKM_LAPIC_VECTORS && test_bit(vector, isr) &&
-	       bitmap_weight(isr, HVKM_LAPIC_VECTORS) == 1 && !test_bit(vector, tmr) &&
-	       bitmap_empty(irr, HVKM_LAPIC_VECTORS);
-}
-
 /* The guest's EOI of the lazy vector, if that is still the one in service. */
 static void hv_lazy_eoi_done(struct hvkm_vp *vp)
 {

@@ -155,7 +155,7 @@ enum {
 	HVKM_HV_ASSIST_CLEAR,
 };
 
-/* tlfs/lazy_eoi.c: EOI assist (TLFS "EOI Assist") */
+/* tlfs/eoi_assist.c (pure), tlfs/lazy_eoi.c: EOI assist (TLFS "EOI Assist") */
 bool hvkm_hv_lazy_eoi_eligible(const unsigned long *irr, const unsigned long *isr,
 			       const unsigned long *tmr, int vector);
 void hvkm_hv_lazy_eoi_before_inject(struct hvkm_vp *vp);

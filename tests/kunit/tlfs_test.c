@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * KUnit: the pure parts of the hypervisor interface: the hypercall input
- * value checks, HV_VP_SET parsing and the reference TSC page arithmetic.
+ * value checks, HV_VP_SET parsing, the reference TSC page arithmetic, rep
+ * call continuation and when an EOI may be left to the VP assist page.
  */
 #include <kunit/test.h>
 
 #include "tlfs/reftime.c"
 #include "tlfs/hypercall_input.c"
+#include "tlfs/eoi_assist.c"
 
 #define REP(count, start)	((u64)(count) << 32 | (u64)(start) << 48)
 
@@ -118,6 +120,68 @@ static void tsc_page_offset_matches_reference(struct kunit *test)
 	}
 }
 
+/* Every entry progresses; a chunk at most; sooner when something else waits. */
+static void rep_yield_rules(struct kunit *test)
+{
+	KUNIT_EXPECT_FALSE(test, hvkm_hv_rep_yield(0, false));
+	KUNIT_EXPECT_FALSE(test, hvkm_hv_rep_yield(0, true));
+	KUNIT_EXPECT_TRUE(test, hvkm_hv_rep_yield(1, true));
+	KUNIT_EXPECT_FALSE(test, hvkm_hv_rep_yield(1, false));
+	KUNIT_EXPECT_FALSE(test, hvkm_hv_rep_yield(HVKM_HV_REP_CHUNK - 1, false));
+	KUNIT_EXPECT_TRUE(test, hvkm_hv_rep_yield(HVKM_HV_REP_CHUNK, false));
+}
+
+/* Only rep start changes; it cannot spill into the bits above it. */
+static void rep_next_control(struct kunit *test)
+{
+	u64 control = 0x0003 | REP(300, 0) | BIT_ULL(16);
+
+	KUNIT_EXPECT_EQ(test, hvkm_hv_rep_next_control(control, 64), 0x0003 | REP(300, 64) |
+			BIT_ULL(16));
+	KUNIT_EXPECT_EQ(test, hvkm_hv_rep_next_control(0x0003 | REP(300, 64), 128),
+			0x0003 | REP(300, 128));
+	KUNIT_EXPECT_EQ(test, hvkm_hv_rep_next_control(0x0003 | REP(0xfff, 0), 0xfff),
+			0x0003 | REP(0xfff, 0xfff));
+	KUNIT_EXPECT_EQ(test, hvkm_hv_rep_next_control(0x0003, 0x1000), 0x0003);
+}
+
+static void lazy_eoi_eligibility(struct kunit *test)
+{
+	DECLARE_BITMAP(irr, HVKM_LAPIC_VECTORS);
+	DECLARE_BITMAP(isr, HVKM_LAPIC_VECTORS);
+	DECLARE_BITMAP(tmr, HVKM_LAPIC_VECTORS);
+
+	bitmap_zero(irr, HVKM_LAPIC_VECTORS);
+	bitmap_zero(isr, HVKM_LAPIC_VECTORS);
+	bitmap_zero(tmr, HVKM_LAPIC_VECTORS);
+	/* Not in service: AutoEOI, ExtINT. */
+	KUNIT_EXPECT_FALSE(test, hvkm_hv_lazy_eoi_eligible(irr, isr, tmr, 0x40));
+	__set_bit(0x40, isr);
+	KUNIT_EXPECT_TRUE(test, hvkm_hv_lazy_eoi_eligible(irr, isr, tmr, 0x40));
+	KUNIT_EXPECT_FALSE(test, hvkm_hv_lazy_eoi_eligible(irr, isr, tmr, -1));
+	/* Level-triggered. */
+	__set_bit(0x40, tmr);
+	KUNIT_EXPECT_FALSE(test, hvkm_hv_lazy_eoi_eligible(irr, isr, tmr, 0x40));
+	__clear_bit(0x40, tmr);
+	/* A level vector elsewhere in TMR does not matter. */
+	__set_bit(0x90, tmr);
+	KUNIT_EXPECT_TRUE(test, hvkm_hv_lazy_eoi_eligible(irr, isr, tmr, 0x40));
+	/* Another vector in service, lower or higher. */
+	__set_bit(0x30, isr);
+	KUNIT_EXPECT_FALSE(test, hvkm_hv_lazy_eoi_eligible(irr, isr, tmr, 0x40));
+	__clear_bit(0x30, isr);
+	__set_bit(0xe0, isr);
+	KUNIT_EXPECT_FALSE(test, hvkm_hv_lazy_eoi_eligible(irr, isr, tmr, 0x40));
+	__clear_bit(0xe0, isr);
+	/* Another vector waiting. */
+	__set_bit(0x31, irr);
+	KUNIT_EXPECT_FALSE(test, hvkm_hv_lazy_eoi_eligible(irr, isr, tmr, 0x40));
+	__clear_bit(0x31, irr);
+	__set_bit(0xff, isr);
+	__clear_bit(0x40, isr);
+	KUNIT_EXPECT_TRUE(test, hvkm_hv_lazy_eoi_eligible(irr, isr, tmr, 0xff));
+}
+
 static struct kunit_case tlfs_cases[] = {
 	KUNIT_CASE(control_reserved_bits),
 	KUNIT_CASE(control_rep_rules),
@@ -126,6 +190,9 @@ static struct kunit_case tlfs_cases[] = {
 	KUNIT_CASE(vpset_malformed),
 	KUNIT_CASE(tsc_scale_math),
 	KUNIT_CASE(tsc_page_offset_matches_reference),
+	KUNIT_CASE(rep_yield_rules),
+	KUNIT_CASE(rep_next_control),
+	KUNIT_CASE(lazy_eoi_eligibility),
 	{}
 };
 
