@@ -39,6 +39,7 @@ SELFTESTS = [
     vm.Step("guest_memory", 300, "guest_memory"),
     vm.Step("hyperv", 300, "hyperv"),
     vm.Step("lapic", 300, "lapic"),
+    vm.Step("hv_assist", 300, "hv_assist"),
     vm.Step("irq_routing", 300, "irq_routing"),
     vm.Step("debug_regs", 300, "debug_regs"),
     vm.Step("spec_ctrl", 120, "spec_ctrl"),

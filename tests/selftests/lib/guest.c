@@ -69,6 +69,7 @@ volatile unsigned int guest_irq_count[256];
 volatile uint8_t guest_irq_order[16];
 volatile unsigned int guest_irq_seen;
 volatile int guest_apic_mode;
+guest_irq_hook_t volatile guest_irq_hook;
 
 static inline void guest_wrmsr(uint32_t msr, uint64_t val)
 {
@@ -97,7 +98,9 @@ void guest_exception(struct exception_frame *f)
 	if (f->vector >= 32 || f->vector == 2) {
 		guest_irq_count[f->vector]++;
 		guest_irq_order[guest_irq_seen++ % 16] = f->vector;
-		if (f->vector != 2)
+		if (f->vector != 2 && guest_irq_hook)
+			guest_irq_hook(f->vector);
+		else if (f->vector != 2)
 			guest_apic_eoi();
 		return;
 	}

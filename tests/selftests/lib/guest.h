@@ -70,6 +70,9 @@ extern volatile int guest_apic_mode;
 /* Software-enable the xAPIC (spurious vector 0xff): fixed interrupts are taken from then on. */
 void guest_apic_enable(void);
 void guest_apic_eoi(void);
+/* A test's own end of interrupt handling (vectors 32-255), instead of guest_apic_eoi(). */
+typedef void (*guest_irq_hook_t)(uint64_t vector);
+extern guest_irq_hook_t volatile guest_irq_hook;
 
 /*
  * A test's own handler for an exception vector (0-31), called instead of the
