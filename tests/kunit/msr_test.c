@@ -12,21 +12,27 @@
 
 static void apic_base_reset_and_rules(struct kunit *test)
 {
-	struct hvkm_vp bsp = { .vp_index = 0 }, ap = { .vp_index = 3 };
+	/* On the heap: two VPs would make too large a stack frame. */
+	struct hvkm_vp *bsp = kunit_kzalloc(test, sizeof(*bsp), GFP_KERNEL);
+	struct hvkm_vp *ap = kunit_kzalloc(test, sizeof(*ap), GFP_KERNEL);
 	u64 v;
 
-	hvkm_msrs_reset(&bsp);
-	hvkm_msrs_reset(&ap);
-	KUNIT_EXPECT_EQ(test, hvkm_msr_get(&bsp, MSR_IA32_APICBASE, &v), 0);
+	KUNIT_ASSERT_NOT_NULL(test, bsp);
+	KUNIT_ASSERT_NOT_NULL(test, ap);
+	ap->vp_index = 3;
+
+	hvkm_msrs_reset(bsp);
+	hvkm_msrs_reset(ap);
+	KUNIT_EXPECT_EQ(test, hvkm_msr_get(bsp, MSR_IA32_APICBASE, &v), 0);
 	KUNIT_EXPECT_EQ(test, v, 0xfee00900ULL);
-	KUNIT_EXPECT_EQ(test, hvkm_msr_get(&ap, MSR_IA32_APICBASE, &v), 0);
+	KUNIT_EXPECT_EQ(test, hvkm_msr_get(ap, MSR_IA32_APICBASE, &v), 0);
 	KUNIT_EXPECT_EQ(test, v, 0xfee00800ULL);
 	/* Moving and disabling is fine; BSP and reserved bits are not the guest's. */
-	KUNIT_EXPECT_EQ(test, hvkm_msr_set(&bsp, MSR_IA32_APICBASE, 0xfec00100ULL), 0);
-	KUNIT_EXPECT_EQ(test, hvkm_msr_set(&bsp, MSR_IA32_APICBASE, 0xfec00000ULL), -EINVAL);
-	KUNIT_EXPECT_EQ(test, hvkm_msr_set(&ap, MSR_IA32_APICBASE, 0xfee00900ULL), -EINVAL);
-	KUNIT_EXPECT_EQ(test, hvkm_msr_set(&ap, MSR_IA32_APICBASE, 0xfee00801ULL), -EINVAL);
-	KUNIT_EXPECT_EQ(test, hvkm_msr_set(&ap, MSR_IA32_APICBASE, 1ULL << 52 | 0x800), -EINVAL);
+	KUNIT_EXPECT_EQ(test, hvkm_msr_set(bsp, MSR_IA32_APICBASE, 0xfec00100ULL), 0);
+	KUNIT_EXPECT_EQ(test, hvkm_msr_set(bsp, MSR_IA32_APICBASE, 0xfec00000ULL), -EINVAL);
+	KUNIT_EXPECT_EQ(test, hvkm_msr_set(ap, MSR_IA32_APICBASE, 0xfee00900ULL), -EINVAL);
+	KUNIT_EXPECT_EQ(test, hvkm_msr_set(ap, MSR_IA32_APICBASE, 0xfee00801ULL), -EINVAL);
+	KUNIT_EXPECT_EQ(test, hvkm_msr_set(ap, MSR_IA32_APICBASE, 1ULL << 52 | 0x800), -EINVAL);
 }
 
 static void mtrr_types_and_ranges(struct kunit *test)
