@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -110,6 +111,8 @@ int cmd_console(const struct hvctl_args *a)
 			close(fd);
 		return ret;
 	}
+	/* The VM's end may close while we write: an error, not a signal. */
+	signal(SIGPIPE, SIG_IGN);
 	if (tty) {
 		fprintf(stderr, "hvctl: connected to %s's COM1; detach with Ctrl-]\r\n", a->name);
 		tcgetattr(0, &saved);
