@@ -35,7 +35,7 @@ has() {
 	if grep -q -- "$1" "$OUT"; then result 0 "$2"; else result 1 "$2" "no '$1'"; fi
 }
 
-echo "1..30"
+echo "1..38"
 expect 0 create hvctl create l2 --kernel "$L2/vmlinuz" --initrd "$L2/initrd.cpio.gz" \
 	--cmdline "$L2_CMDLINE hvkm.stay=1" --memory "$L2_MEMORY" --cpus 1
 expect 6 create_exists hvctl create l2 --kernel "$L2/vmlinuz"
@@ -52,6 +52,7 @@ expect 5 no_such_vm hvctl start nosuch
 expect 8 console_not_running hvctl console l2
 expect 0 start hvctl start l2
 expect 7 start_twice hvctl start l2
+expect 7 delete_running hvctl delete l2
 expect 0 list hvctl list
 if grep -q "^l2  *running  *1  *${L2_MEMORY}M" "$OUT"; then result 0 list_running; else result 1 list_running "no running l2"; fi
 expect 0 list_json hvctl --json list
@@ -68,6 +69,13 @@ echo "# guest up after ${i} s"
 expect 0 console_detach sh -c '(sleep 2; printf "\035") | hvctl console l2'
 has "hvkm-l2: init" console_shows_marker
 has "hvkm-l2: tty written with interrupts" console_shows_tty_line
+# Input: a line typed into the console reaches the guest's ttyS0.
+expect 0 console_input sh -c '(sleep 1; printf "ping\n"; sleep 5; printf "\035") | hvctl console l2'
+if grep -q "hvkm-l2: read 'ping' from ttyS0" "$HVKM_STATE_DIR/l2/console.log"; then
+	result 0 guest_read_console_input
+else
+	result 1 guest_read_console_input "no 'read 'ping'' in console.log"
+fi
 
 expect 10 stop_without_acpi hvctl stop l2
 has "no ACPI power button" stop_says_why
@@ -78,6 +86,11 @@ echo "# --- console.log, last lines"
 tr -d '\r' <"$HVKM_STATE_DIR/l2/console.log" | tail -n 5 | sed 's/^/# /'
 expect 0 list_after_stop hvctl list
 has "^l2  *stopped" list_stopped
+expect 0 start_again hvctl start l2
+expect 0 kill hvctl kill l2
+expect 8 kill_stopped hvctl kill l2
+expect 0 show_json hvctl show l2 --json
+has '"state": "stopped"' show_json_stopped
 expect 0 delete hvctl delete l2
 expect 5 show_deleted hvctl show l2
 if [ -e "$HVKM_STATE_DIR/l2" ]; then result 1 directory_removed "still there"; else result 0 directory_removed; fi
