@@ -23,7 +23,6 @@ int loop_init(struct loop *loop)
 int loop_add(struct loop *loop, int fd, uint32_t events, loop_fn fn, void *opaque)
 {
 	struct epoll_event ev = { .events = events };
-
 	unsigned int i;
 
 	/* A slot freed by loop_remove() is reused (its fd is -1). */

@@ -201,8 +201,6 @@ int vm_create(struct vm *vm, const struct config *cfg, bool verbose)
 	vm->cfg = cfg;
 	vm->verbose = verbose;
 	vm->dev_fd = vm->fd = vm->pit_timer_fd = -1;
-	for (i = 0; i < CONFIG_MAX_SERIAL; i++)
-		vm->serial_fd[i] = -1;
 	pthread_mutex_init(&vm->dev_lock, NULL);
 	pthread_mutex_init(&vm->stop_lock, NULL);
 	pthread_cond_init(&vm->stop_cond, NULL);
