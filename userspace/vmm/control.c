@@ -110,9 +110,9 @@ static void control_client_ready(void *opaque, uint32_t events)
 	n = recv(cl->fd, cl->buf + cl->len, sizeof(cl->buf) - 1 - cl->len, MSG_DONTWAIT);
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
 		return;
+	(void)events;
 	if (n <= 0) {
-		if (events & (EPOLLHUP | EPOLLERR) || n == 0 || n < 0)
-			client_close(c, cl);
+		client_close(c, cl);	/* the client went away, or broke */
 		return;
 	}
 	cl->len += (size_t)n;

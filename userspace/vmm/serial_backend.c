@@ -82,7 +82,8 @@ static void input_ready(void *opaque, uint32_t events)
 	n = read(fd, buf, sizeof(buf));
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
 		return;
-	if (n <= 0 || (events & (EPOLLHUP | EPOLLERR) && n <= 0)) {
+	(void)events;
+	if (n <= 0) {
 		if (b->kind == SERIAL_BACKEND_SOCKET)
 			drop_client(b);
 		return;
