@@ -30,6 +30,7 @@ SELFTESTS := $(patsubst tests/selftests/%.c,$(BUILD)/selftests/%,$(wildcard test
 	     $(patsubst tests/bench/%.c,$(BUILD)/selftests/%,$(wildcard tests/bench/*.c))
 SELFTEST_LIB := $(wildcard tests/selftests/lib/*.c)
 HVCTL_SOURCES := $(wildcard userspace/hvctl/*.c)
+HVCTL_HEADERS := $(wildcard userspace/hvctl/*.h)
 VMM_SOURCES := $(wildcard userspace/vmm/*.c userspace/vmm/devices/*.c)
 VMM_HEADERS := $(wildcard userspace/vmm/*.h userspace/vmm/devices/*.h)
 VMM_LIBS := -ljson-c -lpthread
@@ -73,9 +74,9 @@ debug-kernel:
 kmod-debug: debug-kernel
 	$(call build_kmod,debug,$(DEBUG_DIR)/obj)
 
-$(BUILD)/hvctl: $(HVCTL_SOURCES) uapi/linux/hvkm.h
+$(BUILD)/hvctl: $(HVCTL_SOURCES) $(HVCTL_HEADERS) uapi/linux/hvkm.h
 	@mkdir -p $(BUILD)
-	$(CC) $(USER_CFLAGS) -o $@ $(HVCTL_SOURCES)
+	$(CC) $(USER_CFLAGS) -o $@ $(HVCTL_SOURCES) -ljson-c
 
 $(BUILD)/hvkm-vmm: $(VMM_SOURCES) $(VMM_HEADERS) uapi/linux/hvkm.h
 	@mkdir -p $(BUILD)
@@ -83,7 +84,7 @@ $(BUILD)/hvkm-vmm: $(VMM_SOURCES) $(VMM_HEADERS) uapi/linux/hvkm.h
 
 # Each test links the VMM sources it names in a "// sources:" line.
 vmm-tests: $(VMM_TESTS)
-$(BUILD)/userspace-tests/%: tests/userspace/%.c tests/userspace/tap.h $(VMM_SOURCES) $(VMM_HEADERS) uapi/linux/hvkm.h
+$(BUILD)/userspace-tests/%: tests/userspace/%.c tests/userspace/tap.h $(VMM_SOURCES) $(VMM_HEADERS) $(HVCTL_SOURCES) $(HVCTL_HEADERS) uapi/linux/hvkm.h
 	@mkdir -p $(BUILD)/userspace-tests
 	$(CC) $(VMM_TEST_CFLAGS) -o $@ $< $(addprefix userspace/vmm/,$(shell sed -n 's|^// sources: ||p' $<)) $(VMM_LIBS)
 
@@ -95,9 +96,9 @@ $(BUILD)/selftests/%: tests/selftests/%.c $(SELFTEST_LIB) $(wildcard tests/selft
 $(BUILD)/selftests/%: tests/bench/%.c $(SELFTEST_LIB) $(wildcard tests/selftests/lib/*.h) uapi/linux/hvkm.h
 	@mkdir -p $(BUILD)/selftests
 	$(CC) $(USER_CFLAGS) -static -Itests/selftests -o $@ $< $(SELFTEST_LIB)
-$(BUILD)/selftests/hvctl: $(HVCTL_SOURCES) uapi/linux/hvkm.h
+$(BUILD)/selftests/hvctl: $(HVCTL_SOURCES) $(HVCTL_HEADERS) uapi/linux/hvkm.h
 	@mkdir -p $(BUILD)/selftests
-	$(CC) $(USER_CFLAGS) -static -o $@ $(HVCTL_SOURCES)
+	$(CC) $(USER_CFLAGS) -static -o $@ $(HVCTL_SOURCES) -ljson-c
 
 $(BUILD)/selftests/hvkm-vmm: $(VMM_SOURCES) $(VMM_HEADERS) uapi/linux/hvkm.h
 	@mkdir -p $(BUILD)/selftests

@@ -12,4 +12,16 @@ echo "<2>hvkm-l2: init $(/bin/busybox uname -r) up $(/bin/busybox cut -d' ' -f1 
 /bin/busybox timeout 30 /bin/busybox sh -c 'echo "hvkm-l2: tty written with interrupts" >/dev/ttyS0'
 irqs=$(/bin/busybox grep -E '^ *(0|4|LOC):' /proc/interrupts | /bin/busybox tr -s ' \n' ' ')
 echo "<2>hvkm-l2: interrupts: $irqs" >/dev/kmsg
+# hvctl.sh's guest stays up (and ignores the power button it does not have),
+# reporting the lines it reads from COM1 (hvctl console's input).
+if /bin/busybox grep -q hvkm.stay /proc/cmdline; then
+	echo "<2>hvkm-l2: staying up" >/dev/kmsg
+	while :; do
+		if read -r line </dev/ttyS0; then
+			echo "<2>hvkm-l2: read '$line' from ttyS0" >/dev/kmsg
+		else
+			/bin/busybox sleep 1
+		fi
+	done
+fi
 /bin/busybox reboot -f

@@ -136,6 +136,8 @@ def ship_l2_guest(kernel, dest):
         "serial": [{"port": "com1", "output": "/tmp/l2-console.log"}],
     }
     (dest / "vm.json").write_text(json.dumps(config, indent=2) + "\n")
+    # Step hvctl_lifecycle (hvctl.sh) creates the same guest with hvctl.
+    (dest / "hvctl.env").write_text(f"L2_CMDLINE='{L2_CMDLINE}'\nL2_MEMORY={L2_MEMORY_MIB}\n")
     # The same guest on two VPs, which it finds in hvkm-vmm's MP table.
     smp = dict(config, cpus=2, serial=[{"port": "com1", "output": "/tmp/l2-smp-console.log"}])
     (dest / "vm-smp.json").write_text(json.dumps(smp, indent=2) + "\n")
@@ -149,7 +151,7 @@ def build_initramfs(kernel, profile, selftests, out):
         root = Path(tmp)
         _copy(BUSYBOX, root / "bin/busybox")
         _copy(HERE / "init.sh", root / "init")
-        for script in ("kunit", "kmemleak", "splat", "demo", "l2boot"):
+        for script in ("kunit", "kmemleak", "splat", "demo", "l2boot", "hvctl"):
             _copy(HERE / f"{script}.sh", root / f"bin/hvkm-{script}")
         for binary in sorted(selftests.iterdir()):
             _copy(binary, root / "bin" / binary.name)
@@ -158,7 +160,7 @@ def build_initramfs(kernel, profile, selftests, out):
         if kunit.exists():
             _copy(kunit, root / "lib/hvkm/hvkm_kunit.ko", 0o644)
 
-        if any(s.command.startswith(("hvkm-l2boot", "hvkm-demo")) for s in profile.steps):
+        if any(s.command.startswith(("hvkm-l2boot", "hvkm-demo", "hvkm-hvctl")) for s in profile.steps):
             ship_l2_guest(kernel, root / "lib/hvkm/l2")
 
         moddir = root / "lib/modules" / kernel.release

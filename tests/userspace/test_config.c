@@ -58,6 +58,21 @@ int main(void)
 	      strstr(err, "twice"), "duplicate_port");
 	CHECK(parse(&cfg, "{\"name\":\"m\",\"boot\":{\"kernel\":\"/k\"},\"serial\":"
 		    "[{\"port\":\"com5\"}]}", err, sizeof(err)) == -EINVAL, "bad_port_name");
+	CHECK(parse(&cfg, "{\"name\":\"m\",\"boot\":{\"kernel\":\"/k\"},\"serial\":"
+		    "[{\"port\":\"com1\",\"output\":\"socket:/s\",\"log\":\"/l\"},"
+		    "{\"port\":\"com2\",\"output\":\"pipe:/p\"}]}", err, sizeof(err)) == 0 &&
+	      !strcmp(cfg.serial[0].output, "socket:/s") && !strcmp(cfg.serial[0].log, "/l") &&
+	      !strcmp(cfg.serial[1].output, "pipe:/p") && !cfg.serial[1].log, "serial_backends");
+	config_free(&cfg);
+	CHECK(parse(&cfg, "{\"name\":\"m\",\"boot\":{\"kernel\":\"/k\"},\"serial\":"
+		    "[{\"port\":\"com1\",\"output\":\"socket:\"}]}", err, sizeof(err)) == -EINVAL &&
+	      strstr(err, "needs a path"), "backend_needs_path");
+	CHECK(parse(&cfg, "{\"name\":\"m\",\"boot\":{\"kernel\":\"/k\"},\"serial\":"
+		    "[{\"port\":\"com1\",\"output\":\"pipe:/p\",\"input\":true}]}", err,
+		    sizeof(err)) == -EINVAL && strstr(err, "input"), "socket_pipe_input_not_stdin");
+	CHECK(parse(&cfg, "{\"name\":\"m\",\"boot\":{\"kernel\":\"/k\"},\"serial\":"
+		    "[{\"port\":\"com1\",\"log\":3}]}", err, sizeof(err)) == -EINVAL &&
+	      strstr(err, "serial.log"), "log_must_be_string");
 	CHECK(parse(&cfg, "{\"name\":\"m\",", err, sizeof(err)) == -EINVAL &&
 	      strstr(err, "JSON"), "bad_json");
 	CHECK(parse(&cfg, "[1,2]", err, sizeof(err)) == -EINVAL, "not_an_object");

@@ -77,6 +77,27 @@ static int parse_port_name(const char *name, unsigned int *index)
 	return -EINVAL;
 }
 
+/* The backend prefixes (serial_backend.c); a bare path is a file. */
+static int check_output(const struct config_serial *s, size_t i, char *err, size_t errlen)
+{
+	static const char *const prefixes[] = { "file:", "pipe:", "socket:" };
+	unsigned int k;
+
+	for (k = 0; k < 3; k++) {
+		size_t len = strlen(prefixes[k]);
+
+		if (strncmp(s->output, prefixes[k], len))
+			continue;
+		if (!s->output[len])
+			return fail(err, errlen, "serial[%zu].output: '%s' needs a path", i, s->output);
+		if (k && s->input)
+			return fail(err, errlen,
+				    "serial[%zu].input: pipe: and socket: take input from their peer, not stdin",
+				    i);
+	}
+	return 0;
+}
+
 static int parse_serial(struct config *cfg, json_object *list, char *err, size_t errlen)
 {
 	size_t i, n;
@@ -104,6 +125,8 @@ static int parse_serial(struct config *cfg, json_object *list, char *err, size_t
 				have_port = true;
 			} else if (!strcmp(key, "output")) {
 				ret = get_string(v, "serial.output", &s->output, err, errlen);
+			} else if (!strcmp(key, "log")) {
+				ret = get_string(v, "serial.log", &s->log, err, errlen);
 			} else if (!strcmp(key, "input")) {
 				if (!json_object_is_type(v, json_type_boolean))
 					return fail(err, errlen, "serial[%zu].input: expected a boolean", i);
@@ -125,6 +148,9 @@ static int parse_serial(struct config *cfg, json_object *list, char *err, size_t
 			if (!s->output)
 				return -ENOMEM;
 		}
+		ret = check_output(s, i, err, errlen);
+		if (ret)
+			return ret;
 	}
 	return 0;
 }
@@ -230,7 +256,9 @@ void config_free(struct config *cfg)
 	free(cfg->kernel);
 	free(cfg->initrd);
 	free(cfg->cmdline);
-	for (i = 0; i < CONFIG_MAX_SERIAL; i++)
+	for (i = 0; i < CONFIG_MAX_SERIAL; i++) {
 		free(cfg->serial[i].output);
+		free(cfg->serial[i].log);
+	}
 	memset(cfg, 0, sizeof(*cfg));
 }

@@ -20,7 +20,9 @@
 
 struct config_serial {
 	unsigned int index;	/* 0: COM1 .. 3: COM4 */
-	char *output;		/* "stdout", "stderr", "null" or a file path */
+	/* "stdout", "stderr", "null", a file path, file:PATH, pipe:PATH, socket:PATH */
+	char *output;
+	char *log;		/* a file that gets a copy of the output, or NULL */
 	int input;		/* 1: read the host's stdin */
 };
 

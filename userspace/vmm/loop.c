@@ -23,15 +23,34 @@ int loop_init(struct loop *loop)
 int loop_add(struct loop *loop, int fd, uint32_t events, loop_fn fn, void *opaque)
 {
 	struct epoll_event ev = { .events = events };
+	unsigned int i;
 
-	if (loop->nr == LOOP_MAX_SOURCES)
+	/* A slot freed by loop_remove() is reused (its fd is -1). */
+	for (i = 0; i < loop->nr; i++)
+		if (loop->sources[i].fd < 0)
+			break;
+	if (i == LOOP_MAX_SOURCES)
 		return -ENOSPC;
-	loop->sources[loop->nr] = (struct loop_source){ fd, fn, opaque };
-	ev.data.u32 = loop->nr;
+	ev.data.u32 = i;
 	if (epoll_ctl(loop->epfd, EPOLL_CTL_ADD, fd, &ev))
 		return -errno;
-	loop->nr++;
+	loop->sources[i] = (struct loop_source){ fd, fn, opaque };
+	if (i == loop->nr)
+		loop->nr++;
 	return 0;
+}
+
+void loop_remove(struct loop *loop, int fd)
+{
+	unsigned int i;
+
+	for (i = 0; i < loop->nr; i++) {
+		if (loop->sources[i].fd == fd) {
+			epoll_ctl(loop->epfd, EPOLL_CTL_DEL, fd, NULL);
+			loop->sources[i] = (struct loop_source){ -1, NULL, NULL };
+			return;
+		}
+	}
 }
 
 static void *loop_thread(void *arg)
@@ -49,9 +68,11 @@ static void *loop_thread(void *arg)
 		for (i = 0; i < n; i++) {
 			struct loop_source *s = &loop->sources[evs[i].data.u32];
 
-			if (!s->fn)
+			if (s->fd == loop->stop_fd)
 				return NULL;	/* the stop event */
-			s->fn(s->opaque, evs[i].events);
+			/* Removed by an earlier handler of this batch. */
+			if (s->fd >= 0 && s->fn)
+				s->fn(s->opaque, evs[i].events);
 		}
 	}
 	return NULL;

@@ -17,7 +17,7 @@ struct loop_source {
 	void *opaque;
 };
 
-#define LOOP_MAX_SOURCES 16
+#define LOOP_MAX_SOURCES 32
 
 struct loop {
 	int epfd;
@@ -30,6 +30,8 @@ struct loop {
 
 int loop_init(struct loop *loop);
 int loop_add(struct loop *loop, int fd, uint32_t events, loop_fn fn, void *opaque);
+/* Only from the loop's own thread (a handler), or before loop_start(). */
+void loop_remove(struct loop *loop, int fd);
 int loop_start(struct loop *loop);
 void loop_stop(struct loop *loop);
 void loop_free(struct loop *loop);

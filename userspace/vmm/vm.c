@@ -111,17 +111,6 @@ static void vm_serial_input(void *opaque, uint32_t events)
 	pthread_mutex_unlock(&vm->dev_lock);
 }
 
-static int open_output(const char *what)
-{
-	if (!strcmp(what, "stdout"))
-		return STDOUT_FILENO;
-	if (!strcmp(what, "stderr"))
-		return STDERR_FILENO;
-	if (!strcmp(what, "null"))
-		return -1;
-	return open(what, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-}
-
 static int vm_create_devices(struct vm *vm)
 {
 	const struct config *cfg = vm->cfg;
@@ -152,14 +141,12 @@ static int vm_create_devices(struct vm *vm)
 	vm->serial_input = -1;
 	for (i = 0; i < cfg->nr_serial; i++) {
 		const struct config_serial *s = &cfg->serial[i];
-		int fd = open_output(s->output);
+		int fd;
 
-		if (fd < 0 && strcmp(s->output, "null")) {
-			fprintf(stderr, "hvkm-vmm: COM%u output %s: %s\n", s->index + 1, s->output,
-				strerror(errno));
-			return -errno;
-		}
-		vm->serial_fd[s->index] = fd;
+		ret = serial_backend_open(&vm->serial_backend[s->index], vm, s);
+		if (ret)
+			return ret;
+		fd = vm->serial_backend[s->index].uart_fd;
 		serial_init(&vm->serial[s->index], com_base[s->index],
 			    pic_line(&vm->pic, com_irq[s->index]), fd);
 		ret = serial_register(&vm->serial[s->index], &vm->io);
@@ -214,8 +201,6 @@ int vm_create(struct vm *vm, const struct config *cfg, bool verbose)
 	vm->cfg = cfg;
 	vm->verbose = verbose;
 	vm->dev_fd = vm->fd = vm->pit_timer_fd = -1;
-	for (i = 0; i < CONFIG_MAX_SERIAL; i++)
-		vm->serial_fd[i] = -1;
 	pthread_mutex_init(&vm->dev_lock, NULL);
 	pthread_mutex_init(&vm->stop_lock, NULL);
 	pthread_cond_init(&vm->stop_cond, NULL);
@@ -464,8 +449,7 @@ void vm_destroy(struct vm *vm)
 	if (vm->pit_timer_fd >= 0)
 		close(vm->pit_timer_fd);
 	for (i = 0; i < CONFIG_MAX_SERIAL; i++)
-		if (vm->serial_fd[i] > STDERR_FILENO)
-			close(vm->serial_fd[i]);
+		serial_backend_close(&vm->serial_backend[i]);
 	if (vm->fd >= 0)
 		close(vm->fd);
 	if (vm->dev_fd >= 0)

@@ -21,6 +21,7 @@
 #include "devices/rtc.h"
 #include "devices/serial.h"
 #include "loop.h"
+#include "serial_backend.h"
 
 /* Why the VM stopped; also hvkm-vmm's exit status minus one, see main.c. */
 enum vm_stop {
@@ -28,6 +29,7 @@ enum vm_stop {
 	VM_STOP_RESET,		/* the guest reset the machine (8042, 0xCF9, triple fault) */
 	VM_STOP_ERROR,		/* an exit hvkm-vmm cannot handle, or a failed ioctl */
 	VM_STOP_CRASH,		/* the guest reported a crash (HV_X64_MSR_CRASH_CTL) */
+	VM_STOP_QUIT,		/* the control socket's "quit" (control.c) */
 };
 
 struct vm;
@@ -62,7 +64,7 @@ struct vm {
 	struct reset_control rst;
 	struct serial serial[CONFIG_MAX_SERIAL];
 	bool serial_present[CONFIG_MAX_SERIAL];
-	int serial_fd[CONFIG_MAX_SERIAL];
+	struct serial_backend serial_backend[CONFIG_MAX_SERIAL];
 	int serial_input;		/* the COM index fed from stdin, or -1 */
 
 	struct vp *vps;

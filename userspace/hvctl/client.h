@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The client side of hvkm-vmm's control socket (docs/vmm.md). */
+#ifndef HVCTL_CLIENT_H
+#define HVCTL_CLIENT_H
+
+#include <json-c/json.h>
+
+/*
+ * Sends {"cmd": @cmd} to the VM @name's control socket and returns the
+ * parsed reply, or NULL if the VMM does not answer within a few seconds.
+ */
+json_object *control_call(const char *name, const char *cmd);
+
+/* The string @key of @reply, or "" */
+const char *reply_str(json_object *reply, const char *key);
+/* Whether @reply is {"ok": true, ...} */
+int reply_ok(json_object *reply);
+
+#endif
