@@ -15,7 +15,7 @@
 #include <sys/epoll.h>
 #include <unistd.h>
 
-#include "cpuid.h"
+#include "cpuid_table.h"
 #include "linux_boot.h"
 #include "mptable.h"
 #include "vm.h"
@@ -241,7 +241,7 @@ int vm_create(struct vm *vm, const struct config *cfg, bool verbose)
 		fprintf(stderr, "hvkm-vmm: HVKM_CREATE_PARTITION: %s\n", strerror(errno));
 		return ret;
 	}
-	cpuid.nent = cpuid_build(entries, 0);
+	cpuid.nent = cpuid_build(entries, cfg->cpus);
 	if (ioctl(vm->fd, HVKM_SET_CPUID, &cpuid)) {
 		ret = -errno;
 		fprintf(stderr, "hvkm-vmm: HVKM_SET_CPUID: %s\n", strerror(errno));
