@@ -135,6 +135,7 @@ static int vm_create_devices(struct vm *vm)
 	rtc_init(&vm->rtc, wall_seconds, NULL);
 	i8042_init(&vm->kbc, vm_reset_line, vm);
 	reset_control_init(&vm->rst, vm_reset_line, vm);
+	fw_cfg_init(&vm->fw_cfg, vm->ram_size, (uint16_t)cfg->cpus);
 	ret = pic_register(&vm->pic, &vm->io);
 	if (!ret)
 		ret = pit_register(&vm->pit, &vm->io);
@@ -146,6 +147,8 @@ static int vm_create_devices(struct vm *vm)
 		ret = post_register(&vm->post, &vm->io);
 	if (!ret)
 		ret = reset_control_register(&vm->rst, &vm->io);
+	if (!ret)
+		ret = fw_cfg_register(&vm->fw_cfg, &vm->io);
 	if (ret)
 		return ret;
 

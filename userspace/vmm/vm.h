@@ -13,6 +13,7 @@
 
 #include "bus.h"
 #include "config.h"
+#include "devices/fw_cfg.h"
 #include "devices/i8042.h"
 #include "devices/pic.h"
 #include "devices/pit.h"
@@ -60,6 +61,7 @@ struct vm {
 	struct i8042 kbc;
 	struct post post;
 	struct reset_control rst;
+	struct fw_cfg fw_cfg;
 	struct serial serial[CONFIG_MAX_SERIAL];
 	bool serial_present[CONFIG_MAX_SERIAL];
 	int serial_fd[CONFIG_MAX_SERIAL];
