@@ -66,6 +66,47 @@ static void vm_pic_notify(void *opaque)
 	vm_kick_vp(opaque, 0);
 }
 
+/*
+ * An ISA interrupt line goes to the 8259 and to the IOAPIC's pin of the same
+ * number, except IRQ 0 (the PIT), which is wired to pin 2 as on PCs: pin 0
+ * carries the 8259's INT (ExtINT), and the MADT's interrupt source override
+ * (acpi.c) and the MP table say so.
+ */
+static void vm_isa_set_irq(void *opaque, unsigned int irq, int level)
+{
+	struct vm *vm = opaque;
+
+	pic_set_irq(&vm->pic, irq, level);
+	ioapic_set_irq(&vm->ioapic, irq == 0 ? 2 : irq, level);
+}
+
+static struct irq_line vm_isa_line(struct vm *vm, unsigned int irq)
+{
+	return (struct irq_line){ vm_isa_set_irq, vm, irq };
+}
+
+/* An IOAPIC message, sent like a device's MSI through the in-kernel local APICs. */
+static void vm_ioapic_send(void *opaque, uint64_t address, uint32_t data)
+{
+	struct vm *vm = opaque;
+	struct hvkm_msi msi = { .address = address, .data = data };
+
+	if (ioctl(vm->fd, HVKM_SIGNAL_MSI, &msi))
+		fprintf(stderr, "hvkm-vmm: HVKM_SIGNAL_MSI %#llx %#x: %s\n",
+			(unsigned long long)address, data, strerror(errno));
+}
+
+/* The IOAPIC's level-triggered vectors: their EOIs exit to vp.c (ioapic_eoi). */
+static void vm_ioapic_eoi_exits(void *opaque, const uint64_t *vectors)
+{
+	struct vm *vm = opaque;
+	struct hvkm_eoi_exits e;
+
+	memcpy(e.vectors, vectors, sizeof(e.vectors));
+	if (ioctl(vm->fd, HVKM_SET_EOI_EXITS, &e))
+		fprintf(stderr, "hvkm-vmm: HVKM_SET_EOI_EXITS: %s\n", strerror(errno));
+}
+
 static void vm_pit_rearm(void *opaque)
 {
 	struct vm *vm = opaque;
@@ -129,7 +170,8 @@ static int vm_create_devices(struct vm *vm)
 	int ret;
 
 	pic_init(&vm->pic, vm_pic_notify, vm);
-	pit_init(&vm->pit, pic_line(&vm->pic, 0), monotonic_ns, NULL);
+	ioapic_init(&vm->ioapic, 0, vm_ioapic_send, vm_ioapic_eoi_exits, vm);
+	pit_init(&vm->pit, vm_isa_line(vm, 0), monotonic_ns, NULL);
 	vm->pit.rearm = vm_pit_rearm;
 	vm->pit.opaque = vm;
 	rtc_init(&vm->rtc, wall_seconds, NULL);
@@ -137,6 +179,8 @@ static int vm_create_devices(struct vm *vm)
 	reset_control_init(&vm->rst, vm_reset_line, vm);
 	fw_cfg_init(&vm->fw_cfg, vm->ram_size, (uint16_t)cfg->cpus);
 	ret = pic_register(&vm->pic, &vm->io);
+	if (!ret)
+		ret = ioapic_register(&vm->ioapic, &vm->mmio);
 	if (!ret)
 		ret = pit_register(&vm->pit, &vm->io);
 	if (!ret)
@@ -164,7 +208,7 @@ static int vm_create_devices(struct vm *vm)
 		}
 		vm->serial_fd[s->index] = fd;
 		serial_init(&vm->serial[s->index], com_base[s->index],
-			    pic_line(&vm->pic, com_irq[s->index]), fd);
+			    vm_isa_line(vm, com_irq[s->index]), fd);
 		ret = serial_register(&vm->serial[s->index], &vm->io);
 		if (ret)
 			return ret;

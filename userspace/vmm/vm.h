@@ -15,6 +15,7 @@
 #include "config.h"
 #include "devices/fw_cfg.h"
 #include "devices/i8042.h"
+#include "devices/ioapic.h"
 #include "devices/pic.h"
 #include "devices/pit.h"
 #include "devices/post.h"
@@ -56,6 +57,7 @@ struct vm {
 	int pit_timer_fd;
 
 	struct pic pic;
+	struct ioapic ioapic;
 	struct pit pit;
 	struct rtc rtc;
 	struct i8042 kbc;
