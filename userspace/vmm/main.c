@@ -2,9 +2,9 @@
 /*
  * hvkm-vmm: runs one VM on hvkm from a JSON configuration (docs/vmm.md).
  *
- * Exit status: 0 the guest reset the machine (its way of stopping without
- * ACPI), 1 hvkm-vmm failed (setup, or an exit it cannot handle), 2 bad
- * usage or configuration, 3 the guest reported a crash.
+ * Exit status: 0 the guest reset the machine, 1 hvkm-vmm failed (setup, or
+ * an exit it cannot handle), 2 bad usage or configuration, 3 the guest
+ * reported a crash, 4 the guest powered the machine off (ACPI S5).
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -13,14 +13,14 @@
 #include "config.h"
 #include "vm.h"
 
-enum { EXIT_RESET = 0, EXIT_FAILED = 1, EXIT_USAGE = 2, EXIT_CRASH = 3 };
+enum { EXIT_RESET = 0, EXIT_FAILED = 1, EXIT_USAGE = 2, EXIT_CRASH = 3, EXIT_POWEROFF = 4 };
 
 static void usage(FILE *out)
 {
 	fprintf(out,
 		"usage: hvkm-vmm [-v] CONFIG.json\n"
 		"\n"
-		"Runs the VM CONFIG.json describes until the guest resets it.\n"
+		"Runs the VM CONFIG.json describes until the guest resets it or powers it off.\n"
 		"  -v   report the boot layout, unclaimed accesses and exit counts on stderr\n");
 }
 
@@ -66,6 +66,11 @@ int main(int argc, char **argv)
 		break;
 	case VM_STOP_CRASH:
 		status = EXIT_CRASH;
+		break;
+	case VM_STOP_POWEROFF:
+		if (verbose)
+			fprintf(stderr, "hvkm-vmm: %s: the guest powered the machine off\n", cfg.name);
+		status = EXIT_POWEROFF;
 		break;
 	default:
 		status = EXIT_FAILED;

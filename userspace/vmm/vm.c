@@ -15,6 +15,7 @@
 #include <sys/epoll.h>
 #include <unistd.h>
 
+#include "acpi.h"
 #include "cpuid_table.h"
 #include "linux_boot.h"
 #include "mptable.h"
@@ -58,6 +59,12 @@ void vm_request_stop(struct vm *vm, enum vm_stop why)
 static void vm_reset_line(void *opaque)
 {
 	vm_request_stop(opaque, VM_STOP_RESET);
+}
+
+/* ACPI S5 through PM1_CNT (called under the device lock). */
+static void vm_poweroff(void *opaque)
+{
+	vm_request_stop(opaque, VM_STOP_POWEROFF);
 }
 
 /* The PIC raised INT: VP 0 has to come out and take it (vp.c). */
@@ -178,6 +185,7 @@ static int vm_create_devices(struct vm *vm)
 	i8042_init(&vm->kbc, vm_reset_line, vm);
 	reset_control_init(&vm->rst, vm_reset_line, vm);
 	fw_cfg_init(&vm->fw_cfg, vm->ram_size, (uint16_t)cfg->cpus);
+	acpi_pm_init(&vm->pm, vm_isa_line(vm, ACPI_SCI_IRQ), monotonic_ns, NULL, vm_poweroff, vm);
 	ret = pic_register(&vm->pic, &vm->io);
 	if (!ret)
 		ret = ioapic_register(&vm->ioapic, &vm->mmio);
@@ -193,6 +201,8 @@ static int vm_create_devices(struct vm *vm)
 		ret = reset_control_register(&vm->rst, &vm->io);
 	if (!ret)
 		ret = fw_cfg_register(&vm->fw_cfg, &vm->io);
+	if (!ret)
+		ret = acpi_pm_register(&vm->pm, &vm->io);
 	if (ret)
 		return ret;
 
@@ -430,6 +440,23 @@ int vm_load_linux(struct vm *vm)
 			e.protocol >> 8, e.protocol & 0xff, (unsigned long long)e.kernel_gpa,
 			(unsigned long long)e.initrd_gpa, (unsigned long long)e.initrd_size,
 			(unsigned long long)e.rip);
+	{
+		struct acpi_config ac = { .nr_vps = vm->nr_vps };
+		struct acpi_layout al;
+		unsigned int i;
+
+		for (i = 0; i < CONFIG_MAX_SERIAL; i++)
+			if (vm->serial_present[i])
+				ac.com_present |= 1u << i;
+		ret = acpi_write(vm->ram, vm->ram_size, &ac, &al);
+		if (ret) {
+			fprintf(stderr, "hvkm-vmm: no room for the ACPI tables\n");
+			return ret;
+		}
+		if (vm->verbose)
+			fprintf(stderr, "hvkm-vmm: ACPI RSDP at %#x, DSDT at %#x (%u bytes)\n",
+				ACPI_BASE, ACPI_BASE + al.dsdt, al.end - al.dsdt);
+	}
 	if (vm->nr_vps > 1) {
 		unsigned int sig, b, c, features, i;
 

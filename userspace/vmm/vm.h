@@ -13,6 +13,7 @@
 
 #include "bus.h"
 #include "config.h"
+#include "devices/acpi_pm.h"
 #include "devices/fw_cfg.h"
 #include "devices/i8042.h"
 #include "devices/ioapic.h"
@@ -30,6 +31,7 @@ enum vm_stop {
 	VM_STOP_RESET,		/* the guest reset the machine (8042, 0xCF9, triple fault) */
 	VM_STOP_ERROR,		/* an exit hvkm-vmm cannot handle, or a failed ioctl */
 	VM_STOP_CRASH,		/* the guest reported a crash (HV_X64_MSR_CRASH_CTL) */
+	VM_STOP_POWEROFF,	/* the guest entered ACPI S5 (soft off) */
 };
 
 struct vm;
@@ -64,6 +66,7 @@ struct vm {
 	struct post post;
 	struct reset_control rst;
 	struct fw_cfg fw_cfg;
+	struct acpi_pm pm;
 	struct serial serial[CONFIG_MAX_SERIAL];
 	bool serial_present[CONFIG_MAX_SERIAL];
 	int serial_fd[CONFIG_MAX_SERIAL];
