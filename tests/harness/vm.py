@@ -136,8 +136,10 @@ def ship_l2_guest(kernel, dest):
         "serial": [{"port": "com1", "output": "/tmp/l2-console.log"}],
     }
     (dest / "vm.json").write_text(json.dumps(config, indent=2) + "\n")
-    # The same guest on two VPs, which it finds in hvkm-vmm's MP table.
+    # The same guest on two VPs (from the MADT), which checks what it sees
+    # of Hyper-V and powers off (l2init.sh).
     smp = dict(config, cpus=2, serial=[{"port": "com1", "output": "/tmp/l2-smp-console.log"}])
+    smp["boot"] = dict(config["boot"], cmdline=L2_CMDLINE + " hvkm_l2=smp")
     (dest / "vm-smp.json").write_text(json.dumps(smp, indent=2) + "\n")
     # make demo shows the guest's console as it comes.
     config["serial"] = [{"port": "com1", "output": "stdout"}]
