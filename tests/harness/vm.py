@@ -98,9 +98,10 @@ def _cpio_gz(root):
 # The nested guest's kernel command line.  Every console byte costs the
 # guest a few exits to hvkm-vmm (about 40 us each under TCG): the full log
 # of a boot, some 40 KB, costs a few seconds, which the diagnosis of a boot
-# that stops early is worth.  No ACPI yet (docs/vmm.md); reboot through
-# the 8042 is how the guest stops.
-L2_CMDLINE = "console=ttyS0 earlyprintk=serial acpi=off panic=-1 reboot=k rdinit=/init"
+# that stops early is worth.  hvkm-vmm gives the guest ACPI tables
+# (docs/vmm.md): it resets through the FADT's reset register and powers off
+# through S5.
+L2_CMDLINE = "console=ttyS0 earlyprintk=serial panic=-1 rdinit=/init"
 L2_MEMORY_MIB = 256
 
 
