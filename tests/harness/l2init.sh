@@ -27,8 +27,8 @@ check() { # name ok? detail
 }
 yes() { if "$@"; then echo 1; else echo 0; fi; }
 
-check hyperv_detected "$(yes $bb dmesg | $bb grep -q 'Hypervisor detected: Microsoft Hyper-V')" \
-	"$($bb dmesg | $bb grep -m1 'Hypervisor detected')"
+hv=$($bb dmesg | $bb grep -m1 'Hypervisor detected')
+check hyperv_detected "$(yes $bb test -n "$($bb echo "$hv" | $bb grep 'Hypervisor detected: Microsoft Hyper-V')")" "$hv"
 cs=$($bb cat /sys/devices/system/clocksource/clocksource0/current_clocksource)
 check clocksource_tsc_page "$(yes [ "$cs" = hyperv_clocksource_tsc_page ])" "$cs"
 ces=$($bb cat /sys/devices/system/clockevents/clockevent*/current_device 2>/dev/null | $bb tr '\n' ' ')
