@@ -46,7 +46,7 @@ tr -d '\r' <"$CONSOLE" | tail -n 40 | sed 's/^/# /'
 # Two VPs: the guest checks the Hyper-V platform it sees and powers off.
 SMP_CONSOLE=/tmp/l2-smp-console.log
 start=$(cut -d' ' -f1 /proc/uptime)
-timeout -s KILL "${L2_SMP_TIMEOUT:-400}" hvkm-vmm -v "$L2/vm-smp.json" 2>"$VMMLOG"
+timeout -s KILL "${L2_SMP_TIMEOUT:-240}" hvkm-vmm -v "$L2/vm-smp.json" 2>"$VMMLOG"
 status=$?
 end=$(cut -d' ' -f1 /proc/uptime)
 echo "# smp: hvkm-vmm exit status $status after $start..$end s of uptime"
