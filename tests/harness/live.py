@@ -10,10 +10,10 @@ import vm
 
 ROOT = Path(__file__).resolve().parents[2]
 
-# What runs in the VM, and its time limit in seconds.
+# What runs in the VM, in order: (program, time limit in seconds).
 PROGRAMS = {
-    "demo": ("hvkm-demo", 240),
-    "bench": ("exit_bench", 1200),
+    "demo": [("hvkm-demo", 240)],
+    "bench": [("exit_bench", 1200), ("synic_bench", 1200)],
 }
 
 
@@ -27,9 +27,9 @@ def main():
     rel = args.stock_release
     kernel = vm.Kernel("stock", Path(f"/boot/vmlinuz-{rel}"), rel,
                        Path(f"/lib/modules/{rel}"), build / "kmod/stock")
-    command, limit = PROGRAMS[args.what]
-    profile = vm.Profile(args.what, "stock", "EPYC-Rome,+svm,+npt",
-                         [vm.Step(args.what, limit, command, tap=False)])
+    steps = [vm.Step(command, limit, command, tap=False)
+             for command, limit in PROGRAMS[args.what]]
+    profile = vm.Profile(args.what, "stock", "EPYC-Rome,+svm,+npt", steps)
     outcome = vm.run(profile, kernel, build / "selftests", build / "vm" / args.what,
                      echo=sys.stdout)
     failed = [r for r in outcome.results if r.status == "fail"]
