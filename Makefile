@@ -7,7 +7,7 @@
 #   make check PROFILES=stock[,...]       only those test VMs (no debug kernel
 #                                         is built unless "debug" is listed)
 #   make demo       boot the QEMU test VM and show hvkm working in it
-#   make bench      exit costs on hvkm and on KVM in the test VM
+#   make bench      exit and SynIC costs on hvkm and on KVM in the test VM
 #
 # KDIR defaults to the running kernel's build dir, else the newest installed
 # Debian linux-headers-*-amd64.

@@ -25,7 +25,7 @@
 #include <fcntl.h>
 #include <linux/kvm.h>
 #include <pthread.h>
-#include <sched.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -41,6 +41,7 @@
 
 #define ROUNDS		3
 #define ITERATIONS	2000		/* round trips per run */
+#define WATCHDOG_S	120		/* seconds for one round of all four */
 
 /* Guest physical layout (flat: GPA = linear address). */
 #define MEM_SIZE	0x20000
@@ -196,24 +197,9 @@ static void load_guest(uint8_t *mem, enum bench b)
 struct acker {
 	int efd;
 	volatile uint32_t *ack;
+	volatile bool stop;	/* the guest stopped early: leave */
 	int err;
 };
-
-/*
- * The vCPU thread on CPU 0, the eventfd reader on CPU 1, on both sides: left
- * to the scheduler, where the woken reader lands (and whether it must wait
- * for the spinning vCPU thread to be preempted) differs from run to run and
- * would be measured instead of the SynIC path.
- */
-static void pin_to(int cpu)
-{
-	cpu_set_t set;
-
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	if (cpu_count_online() > 1)
-		sched_setaffinity(0, sizeof(set), &set);
-}
 
 static void *ack_thread(void *arg)
 {
@@ -221,7 +207,7 @@ static void *ack_thread(void *arg)
 	uint64_t v;
 	uint32_t i;
 
-	pin_to(1);
+
 	for (i = 1; i <= ITERATIONS; i++) {
 		if (read(a->efd, &v, sizeof(v)) != sizeof(v)) {
 			a->err = errno ? errno : EIO;
@@ -230,6 +216,17 @@ static void *ack_thread(void *arg)
 		__atomic_store_n(a->ack, i, __ATOMIC_RELEASE);
 	}
 	return NULL;
+}
+
+/* The guest stopped early: wake the thread and let it go. */
+static void stop_acker(struct acker *a, pthread_t tid)
+{
+	uint64_t one = 1;
+
+	a->stop = true;
+	if (write(a->efd, &one, sizeof(one)) != sizeof(one))
+		a->err = errno;
+	pthread_join(tid, NULL);
 }
 
 /* ---- hvkm ---------------------------------------------------------------- */
@@ -294,11 +291,8 @@ static double hvkm_measure(enum bench b)
 	if (*(uint32_t *)(vm.mem + COUNT_GPA) != ITERATIONS)
 		us = -1;
 out:
-	if (!joined) {
-		/* The guest stopped early: release the thread. */
-		pthread_cancel(tid);
-		pthread_join(tid, NULL);
-	}
+	if (!joined)
+		stop_acker(&a, tid);
 	if (a.efd >= 0)
 		close(a.efd);
 	vcpu_destroy(&vcpu);
@@ -485,10 +479,8 @@ static double kvm_measure(enum bench b)
 	if (*(uint32_t *)(k.mem + COUNT_GPA) != ITERATIONS)
 		us = -1;
 out:
-	if (!joined) {
-		pthread_cancel(tid);
-		pthread_join(tid, NULL);
-	}
+	if (!joined)
+		stop_acker(&a, tid);
 	if (a.efd >= 0)
 		close(a.efd);
 	if (sint_fd >= 0)
@@ -498,6 +490,11 @@ out:
 }
 
 /* ---- the run ------------------------------------------------------------- */
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+}
 
 /* @m: the best so far (or -1); returns -2 once a measurement failed. */
 static double keep_best(double m, double us)
@@ -513,11 +510,18 @@ static double keep_best(double m, double us)
  */
 int main(void)
 {
+	struct sigaction sa = { .sa_handler = on_alarm };
 	double h_sig = -1, h_post = -1, k_sig = -1, k_post = -1;
 	int i;
 
-	pin_to(0);
+	/*
+	 * A guest that waits forever (a lost signal or interrupt) must not
+	 * hang make bench: SIGALRM ends the blocking RUN ioctl with EINTR.
+	 */
+	if (sigaction(SIGALRM, &sa, NULL))
+		return 1;
 	for (i = 0; i < ROUNDS; i++) {
+		alarm(WATCHDOG_S);
 		if (hvkm_module_ensure()) {
 			printf("bench: cannot load hvkm: %s\n", strerror(errno));
 			return 1;
@@ -533,6 +537,10 @@ int main(void)
 		k_sig = keep_best(k_sig, kvm_measure(SIGNAL));
 		k_post = keep_best(k_post, kvm_measure(POST));
 		run_cmd("modprobe -r kvm_amd");
+		alarm(0);
+		printf("round %d: best so far hvkm signal %.2f post %.2f, kvm signal %.2f post %.2f\n",
+		       i + 1, h_sig, h_post, k_sig, k_post);
+		fflush(stdout);
 	}
 
 	if (h_sig < 0 || h_post < 0 || k_sig < 0 || k_post < 0) {
