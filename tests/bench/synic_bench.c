@@ -5,10 +5,14 @@
  * an in-kernel irqchip), in the same VM, with the same flat 32-bit guest code:
  *
  *   signal  guest fast HvSignalEvent (TLFS 11.10.3) on a connection the VMM
- *           bound to an eventfd (HVKM_SYNIC_EVENTFD / KVM_HYPERV_EVENTFD); a
- *           host thread blocked in read() on that eventfd wakes and stores
- *           the iteration number into guest memory, which the guest spins
- *           on before the next signal.  One figure: signal to acknowledge.
+ *           bound to an eventfd (HVKM_SYNIC_EVENTFD / KVM_HYPERV_EVENTFD),
+ *           then STI; HLT; a host thread blocked in read() on that eventfd
+ *           wakes and acknowledges by interrupting SINT 2 through another
+ *           eventfd (an HVKM_SYNIC_SINT_ROUTE / an irqfd on a
+ *           KVM_IRQ_ROUTING_HV_SINT route); the guest's ISR (EOI, count)
+ *           wakes it for the next signal.  Halting rather than spinning, a
+ *           round trip does not need both vCPUs of the test VM running at
+ *           once, which on a shared host is luck.
  *   post    the VMM posts a message to SINT 2 of VP 0 (TLFS 11.9); the
  *           guest's ISR checks the message type, clears the slot, writes
  *           EOM and the local APIC EOI, counts, and does OUT 0x60, on which
@@ -52,8 +56,7 @@
 #define CODE_GPA	0x1000
 #define HCALL_GPA	0x3000		/* hypercall page */
 #define SIMP_GPA	0x4000		/* SynIC message page */
-#define ACK_GPA		0x6000		/* signal: last acknowledged iteration */
-#define COUNT_GPA	0x6004		/* post: messages the ISR took */
+#define COUNT_GPA	0x6004		/* interrupts the ISR took */
 #define STACK_TOP	0xfff0
 
 #define SEL_DATA	0x10		/* the selectors hvkm's test library loads */
@@ -80,17 +83,37 @@
  * protected mode (hypercalls #UD in real mode, TLFS 3.3), enable the
  * hypercall page (TLFS 3.13) and signal readiness with OUT PORT_READY.
  */
-extern const uint8_t signal_start[], signal_end[];
+/*
+ * Both programs start with this: a stack, the host-built GDT and IDT, the
+ * guest OS id (TLFS 3.13), the SIM page, the SynIC and SINT 2 on (TLFS 11.8),
+ * and the local APIC software-enabled (SDM 10.4.7.1).
+ */
+#define SETUP								\
+	"	mov $0xfff0, %esp\n"					\
+	"	lgdt " XSTR(GDTR_GPA) "\n"				\
+	"	lidt " XSTR(IDTR_GPA) "\n"				\
+	"	mov $0x40000000, %ecx\n"	/* HV_X64_MSR_GUEST_OS_ID */	\
+	"	mov $1, %eax\n"					\
+	"	xor %edx, %edx\n"					\
+	"	wrmsr\n"						\
+	"	mov $0x40000083, %ecx\n"	/* HV_X64_MSR_SIMP */	\
+	"	mov $(" XSTR(SIMP_GPA) " | 1), %eax\n"		\
+	"	wrmsr\n"						\
+	"	mov $0x40000080, %ecx\n"	/* HV_X64_MSR_SCONTROL */	\
+	"	mov $1, %eax\n"					\
+	"	wrmsr\n"						\
+	"	mov $(0x40000090 + " XSTR(SINT) "), %ecx\n"		\
+	"	mov $" XSTR(VECTOR) ", %eax\n"	/* unmasked, no AutoEOI */	\
+	"	wrmsr\n"						\
+	"	movl $0x1ff, 0xfee000f0\n"	/* APIC SVR */
+
+extern const uint8_t signal_start[], signal_isr[], signal_end[];
 extern const uint8_t post_start[], post_isr[], post_end[];
 
 asm(".pushsection .rodata\n"
     ".code32\n"
     "signal_start:\n"
-    "	mov $0xfff0, %esp\n"
-    "	mov $0x40000000, %ecx\n"		/* HV_X64_MSR_GUEST_OS_ID */
-    "	mov $1, %eax\n"
-    "	xor %edx, %edx\n"
-    "	wrmsr\n"
+    SETUP
     "	mov $0x40000001, %ecx\n"		/* HV_X64_MSR_HYPERCALL */
     "	mov $(" XSTR(HCALL_GPA) " | 1), %eax\n"
     "	wrmsr\n"
@@ -103,35 +126,27 @@ asm(".pushsection .rodata\n"
     "	vmmcall\n"
     "	test %ax, %ax\n"			/* HV_STATUS in AX */
     "	jnz 3f\n"
-    "2:	cmp %esi, " XSTR(ACK_GPA) "\n"
-    "	jne 2b\n"
-    "	inc %esi\n"
+    "2:	cmp %esi, " XSTR(COUNT_GPA) "\n"		/* the ISR counted the acknowledgement? */
+    "	je 4f\n"
+    "	sti\n"					/* STI; HLT: no interrupt between them */
+    "	hlt\n"
+    "	cli\n"
+    "	jmp 2b\n"
+    "4:	inc %esi\n"
     "	cmp $" XSTR(ITERATIONS + 1) ", %esi\n"
     "	jne 1b\n"
     "	out %al, $" XSTR(PORT_END) "\n"
     "	hlt\n"
     "3:	out %al, $" XSTR(PORT_FAIL) "\n"
     "	hlt\n"
+    "signal_isr:\n"				/* a SINT without a message: EOI, count */
+    "	movl $0, 0xfee000b0\n"
+    "	incl " XSTR(COUNT_GPA) "\n"
+    "	iret\n"
     "signal_end:\n"
 
     "post_start:\n"
-    "	mov $0xfff0, %esp\n"
-    "	lgdt " XSTR(GDTR_GPA) "\n"
-    "	lidt " XSTR(IDTR_GPA) "\n"
-    "	mov $0x40000000, %ecx\n"		/* HV_X64_MSR_GUEST_OS_ID */
-    "	mov $1, %eax\n"
-    "	xor %edx, %edx\n"
-    "	wrmsr\n"
-    "	mov $0x40000083, %ecx\n"		/* HV_X64_MSR_SIMP */
-    "	mov $(" XSTR(SIMP_GPA) " | 1), %eax\n"
-    "	wrmsr\n"
-    "	mov $0x40000080, %ecx\n"		/* HV_X64_MSR_SCONTROL: enable */
-    "	mov $1, %eax\n"
-    "	wrmsr\n"
-    "	mov $(0x40000090 + " XSTR(SINT) "), %ecx\n"	/* SINTx: vector, unmasked, no AutoEOI */
-    "	mov $" XSTR(VECTOR) ", %eax\n"
-    "	wrmsr\n"
-    "	movl $0x1ff, 0xfee000f0\n"		/* APIC SVR: software enable (SDM 10.9) */
+    SETUP
     "	sti\n"
     "	out %al, $" XSTR(PORT_READY) "\n"
     "1:	jmp 1b\n"
@@ -169,18 +184,20 @@ static double now_us(void)
 	return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
 }
 
-/* The guest program and, for POST, its GDT and the IDT gate to its ISR. */
+/* The guest program, its GDT and the IDT gate to its ISR. */
 static void load_guest(uint8_t *mem, enum bench b)
 {
 	uint64_t *gdt = (uint64_t *)(mem + GDT_GPA);
-	uint32_t isr = CODE_GPA + (post_isr - post_start);
 	uint64_t *gate = (uint64_t *)(mem + IDT_GPA) + VECTOR;
+	uint32_t isr;
 
 	if (b == SIGNAL) {
 		memcpy(mem + CODE_GPA, signal_start, signal_end - signal_start);
-		return;
+		isr = CODE_GPA + (signal_isr - signal_start);
+	} else {
+		memcpy(mem + CODE_GPA, post_start, post_end - post_start);
+		isr = CODE_GPA + (post_isr - post_start);
 	}
-	memcpy(mem + CODE_GPA, post_start, post_end - post_start);
 	gdt[SEL_DATA / 8] = 0x00cf93000000ffffULL;	/* flat data */
 	gdt[SEL_CODE / 8] = 0x00cf9b000000ffffULL;	/* flat 32-bit code */
 	*(uint16_t *)(mem + GDTR_GPA) = 4 * 8 - 1;
@@ -195,8 +212,8 @@ static void load_guest(uint8_t *mem, enum bench b)
 /* ---- the eventfd side of SIGNAL, the same for both ---------------------- */
 
 struct acker {
-	int efd;
-	volatile uint32_t *ack;
+	int efd;		/* the connection's eventfd */
+	int kick_fd;		/* an eventfd that interrupts the guest's SINT */
 	volatile bool stop;	/* the guest stopped early: leave */
 	int err;
 };
@@ -204,7 +221,7 @@ struct acker {
 static void *ack_thread(void *arg)
 {
 	struct acker *a = arg;
-	uint64_t v;
+	uint64_t v, one = 1;
 	uint32_t i;
 
 
@@ -213,7 +230,10 @@ static void *ack_thread(void *arg)
 			a->err = errno ? errno : EIO;
 			return NULL;
 		}
-		__atomic_store_n(a->ack, i, __ATOMIC_RELEASE);
+		if (write(a->kick_fd, &one, sizeof(one)) != sizeof(one)) {
+			a->err = errno;
+			return NULL;
+		}
 	}
 	return NULL;
 }
@@ -250,9 +270,10 @@ static double hvkm_measure(enum bench b)
 	struct hvkm_synic_post post = {
 		.vp_index = 0, .sint = SINT, .message_type = MSG_TYPE, .payload_size = PAYLOAD,
 	};
+	struct hvkm_synic_route kick = { .vp_index = 0, .sint = SINT };
 	struct hvkm_synic_eventfd ev = { .connection_id = CONN_ID };
 	struct hvkm_vcpu vcpu = { .fd = -1 };
-	struct acker a = { .efd = -1 };
+	struct acker a = { .efd = -1, .kick_fd = -1 };
 	bool joined = true;
 	struct hvkm_vm vm;
 	double start, us = -1;
@@ -266,9 +287,11 @@ static double hvkm_measure(enum bench b)
 		goto out;
 	if (b == SIGNAL) {
 		a.efd = eventfd(0, EFD_CLOEXEC);
-		a.ack = (volatile uint32_t *)(vm.mem + ACK_GPA);
+		a.kick_fd = eventfd(0, EFD_CLOEXEC);
 		ev.fd = a.efd;
-		if (a.efd < 0 || ioctl(vm.fd, HVKM_SYNIC_EVENTFD, &ev) ||
+		kick.fd = a.kick_fd;
+		if (a.efd < 0 || a.kick_fd < 0 || ioctl(vm.fd, HVKM_SYNIC_EVENTFD, &ev) ||
+		    ioctl(vm.fd, HVKM_SYNIC_SINT_ROUTE, &kick) ||
 		    pthread_create(&tid, NULL, ack_thread, &a))
 			goto out;
 		joined = false;
@@ -278,7 +301,7 @@ static double hvkm_measure(enum bench b)
 		us = (now_us() - start) / ITERATIONS;
 		pthread_join(tid, NULL);
 		joined = true;
-		if (a.err)
+		if (a.err || *(uint32_t *)(vm.mem + COUNT_GPA) != ITERATIONS)
 			us = -1;
 		goto out;
 	}
@@ -295,6 +318,8 @@ out:
 		stop_acker(&a, tid);
 	if (a.efd >= 0)
 		close(a.efd);
+	if (a.kick_fd >= 0)
+		close(a.kick_fd);
 	vcpu_destroy(&vcpu);
 	vm_destroy(&vm);
 	return us;
@@ -430,7 +455,7 @@ static int kvm_sint_irqfd(struct kvm_box *k)
 static double kvm_measure(enum bench b)
 {
 	struct kvm_hyperv_eventfd ev = { .conn_id = CONN_ID };
-	struct acker a = { .efd = -1 };
+	struct acker a = { .efd = -1, .kick_fd = -1 };
 	volatile uint32_t *slot;
 	bool joined = true;
 	double start, us = -1;
@@ -443,9 +468,9 @@ static double kvm_measure(enum bench b)
 		goto out;
 	if (b == SIGNAL) {
 		a.efd = eventfd(0, EFD_CLOEXEC);
-		a.ack = (volatile uint32_t *)(k.mem + ACK_GPA);
+		a.kick_fd = kvm_sint_irqfd(&k);
 		ev.fd = a.efd;
-		if (a.efd < 0 || ioctl(k.vm, KVM_HYPERV_EVENTFD, &ev) ||
+		if (a.efd < 0 || a.kick_fd < 0 || ioctl(k.vm, KVM_HYPERV_EVENTFD, &ev) ||
 		    pthread_create(&tid, NULL, ack_thread, &a))
 			goto out;
 		joined = false;
@@ -455,7 +480,7 @@ static double kvm_measure(enum bench b)
 		us = (now_us() - start) / ITERATIONS;
 		pthread_join(tid, NULL);
 		joined = true;
-		if (a.err)
+		if (a.err || *(uint32_t *)(k.mem + COUNT_GPA) != ITERATIONS)
 			us = -1;
 		goto out;
 	}
@@ -483,6 +508,8 @@ out:
 		stop_acker(&a, tid);
 	if (a.efd >= 0)
 		close(a.efd);
+	if (a.kick_fd >= 0)
+		close(a.kick_fd);
 	if (sint_fd >= 0)
 		close(sint_fd);
 	kvm_box_destroy(&k);
