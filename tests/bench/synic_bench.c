@@ -523,12 +523,16 @@ static void on_alarm(int sig)
 	(void)sig;
 }
 
-/* @m: the best so far (or -1); returns -2 once a measurement failed. */
-static double keep_best(double m, double us)
+/* Keeps the best in *@m; false (after one line saying so) if the measurement failed. */
+static bool keep_best(double *m, double us, const char *what)
 {
-	if (m == -2 || us < 0)
-		return -2;
-	return m < 0 || us < m ? us : m;
+	if (us < 0) {
+		printf("bench: %s failed (see the line above, if any)\n", what);
+		return false;
+	}
+	if (*m < 0 || us < *m)
+		*m = us;
+	return true;
 }
 
 /*
@@ -553,16 +557,22 @@ int main(void)
 			printf("bench: cannot load hvkm: %s\n", strerror(errno));
 			return 1;
 		}
-		h_sig = keep_best(h_sig, hvkm_measure(SIGNAL));
-		h_post = keep_best(h_post, hvkm_measure(POST));
+		if (!keep_best(&h_sig, hvkm_measure(SIGNAL), "hvkm signal event") ||
+		    !keep_best(&h_post, hvkm_measure(POST), "hvkm post message")) {
+			hvkm_module_unload();
+			return 1;
+		}
 		hvkm_module_unload();
 
 		if (run_cmd("modprobe kvm_amd")) {
 			printf("bench: modprobe kvm_amd failed\n");
 			return 1;
 		}
-		k_sig = keep_best(k_sig, kvm_measure(SIGNAL));
-		k_post = keep_best(k_post, kvm_measure(POST));
+		if (!keep_best(&k_sig, kvm_measure(SIGNAL), "KVM signal event") ||
+		    !keep_best(&k_post, kvm_measure(POST), "KVM post message")) {
+			run_cmd("modprobe -r kvm_amd");
+			return 1;
+		}
 		run_cmd("modprobe -r kvm_amd");
 		alarm(0);
 		printf("round %d: best so far hvkm signal %.2f post %.2f, kvm signal %.2f post %.2f\n",
@@ -570,15 +580,10 @@ int main(void)
 		fflush(stdout);
 	}
 
-	if (h_sig < 0 || h_post < 0 || k_sig < 0 || k_post < 0) {
-		printf("bench: a SynIC measurement failed (hvkm signal %.1f post %.1f, kvm signal %.1f post %.1f)\n",
-		       h_sig, h_post, k_sig, k_post);
-		return 1;
-	}
 	printf("%d round trips per run, best of %d runs (hvkm and KVM alternating), microseconds per round trip\n",
 	       ITERATIONS, ROUNDS);
 	printf("  %-46s %8s %8s %10s\n", "", "hvkm", "kvm", "hvkm/kvm");
-	printf("  %-46s %8.2f %8.2f %10.2f\n", "HvSignalEvent -> eventfd wake -> guest sees ack",
+	printf("  %-46s %8.2f %8.2f %10.2f\n", "HvSignalEvent -> eventfd wake -> SINT -> ISR",
 	       h_sig, k_sig, h_sig / k_sig);
 	printf("  %-46s %8.2f %8.2f %10.2f\n", "post message -> guest ISR (EOM, EOI) -> OUT",
 	       h_post, k_post, h_post / k_post);
