@@ -254,8 +254,7 @@ int hvkm_memory_set_slot(struct hvkm_partition *p, unsigned int index,
 			 const struct hvkm_memory_slot *slot);
 void hvkm_memory_free_slots(struct hvkm_partition *p);
 void hvkm_partition_flush_tlb(struct hvkm_partition *p);
-bool hvkm_host_maps_2m(struct mm_struct *mm, unsigned long hva);
-bool hvkm_host_maps_1g(struct mm_struct *mm, unsigned long hva);
+enum pg_level hvkm_host_page_level(struct mm_struct *mm, unsigned long hva);
 int hvkm_get_dirty_log(struct hvkm_partition *p, const struct hvkm_dirty_log __user *arg);
 
 /* vp.c */

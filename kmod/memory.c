@@ -17,15 +17,16 @@
 #include "hvkm.h"
 
 /*
- * Whether the VMM maps @hva with a 2 MiB (or 1 GiB) page: a THP or hugetlbfs.
- * A lockless walk of its page tables, as GUP-fast does: with interrupts off
- * no table can be freed under it.  A split racing with this is caught by the
- * invalidation sequence the caller checks before it maps.
+ * How large a page the VMM maps @hva with: PG_LEVEL_1G (hugetlbfs),
+ * PG_LEVEL_2M (a THP or hugetlbfs), else PG_LEVEL_4K (also when nothing is
+ * mapped).  A lockless walk of its page tables, as GUP-fast does: with
+ * interrupts off no table can be freed under it.  A split racing with this
+ * is caught by the invalidation sequence the caller checks before it maps.
  */
-bool hvkm_host_maps_2m(struct mm_struct *mm, unsigned long hva)
+enum pg_level hvkm_host_page_level(struct mm_struct *mm, unsigned long hva)
 {
+	enum pg_level level = PG_LEVEL_4K;
 	unsigned long flags;
-	bool ret = false;
 	pgd_t pgd;
 	p4d_t p4d;
 	pud_t pud;
@@ -42,40 +43,15 @@ bool hvkm_host_maps_2m(struct mm_struct *mm, unsigned long hva)
 	if (!pud_present(pud))
 		goto out;
 	if (pud_leaf(pud)) {
-		ret = true;
+		level = PG_LEVEL_1G;
 		goto out;
 	}
 	pmd = READ_ONCE(*pmd_offset(&pud, hva));
-	ret = pmd_present(pmd) && pmd_leaf(pmd);
+	if (pmd_present(pmd) && pmd_leaf(pmd))
+		level = PG_LEVEL_2M;
 out:
 	local_irq_restore(flags);
-	return ret;
-}
-
-/*
- * Whether the VMM maps @hva with a 1 GiB page (hugetlbfs): the same
- * lockless walk, one level less deep.
- */
-bool hvkm_host_maps_1g(struct mm_struct *mm, unsigned long hva)
-{
-	unsigned long flags;
-	bool ret = false;
-	pgd_t pgd;
-	p4d_t p4d;
-	pud_t pud;
-
-	local_irq_save(flags);
-	pgd = READ_ONCE(*pgd_offset(mm, hva));
-	if (!pgd_present(pgd))
-		goto out;
-	p4d = READ_ONCE(*p4d_offset(&pgd, hva));
-	if (!p4d_present(p4d))
-		goto out;
-	pud = READ_ONCE(*pud_offset(&p4d, hva));
-	ret = pud_present(pud) && pud_leaf(pud);
-out:
-	local_irq_restore(flags);
-	return ret;
+	return level;
 }
 
 static void hvkm_tlb_kick(void *unused)

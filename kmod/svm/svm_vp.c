@@ -834,6 +834,7 @@ static int svm_exit_npf(struct hvkm_vp *vp)
 	struct hvkm_partition *p = vp->partition;
 	u64 gpa = c->exit_info_2, err = c->exit_info_1;
 	bool exec = false, readonly = false, logged = false, huge = false, huge_1g = false;
+	enum pg_level host_level;
 	bool writable, write;
 	const struct hvkm_memory_slot *slot;
 	struct hvkm_npt_cache cache = {};
@@ -880,8 +881,9 @@ static int svm_exit_npf(struct hvkm_vp *vp)
 	if (svm_get_page(uaddr, !readonly, &page, &writable))
 		return svm_exit_unhandled(vp);
 	/* Backed by a huge page of the VMM: map all of it at once. */
-	huge = huge && hvkm_host_maps_2m(current->mm, uaddr);
-	huge_1g = huge && huge_1g && hvkm_host_maps_1g(current->mm, uaddr);
+	host_level = huge ? hvkm_host_page_level(current->mm, uaddr) : PG_LEVEL_4K;
+	huge = host_level >= PG_LEVEL_2M;
+	huge_1g = huge_1g && host_level == PG_LEVEL_1G;
 	ret = hvkm_npt_cache_fill(&cache);
 	if (!ret) {
 		spin_lock(&p->mmu_lock);
