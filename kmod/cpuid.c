@@ -27,9 +27,23 @@ const struct hvkm_cpuid_entry *hvkm_cpuid_find(const struct hvkm_cpuid_entry *ta
 }
 
 /*
- * What CPUID returns in the VP: the VMM's entry, else the hypervisor leaves
- * (tlfs/cpuid.c), else zeros.  CPUID.1:ECX[31] always says a hypervisor is
- * present (TLFS "Feature and Interface Discovery", step 1).
+ * The table is the partition's, but the APIC id is the VP's: CPUID.1:EBX[31:24]
+ * holds the initial APIC id and CPUID.0Bh/1Fh:EDX the x2APIC id of the
+ * processor executing CPUID (SDM vol. 2A, CPUID, tables 3-8 and 3-17).
+ */
+static void hvkm_cpuid_apic_id(struct hvkm_vp *vp, u32 function, u32 *regs)
+{
+	if (function == 1)
+		regs[1] = (regs[1] & GENMASK(23, 0)) | ((vp->apic_id & 0xff) << 24);
+	else if (function == 0xb || function == 0x1f)
+		regs[3] = vp->apic_id;
+}
+
+/*
+ * What CPUID returns in the VP: the VMM's entry (with this VP's APIC id),
+ * else the hypervisor leaves (tlfs/cpuid.c), else zeros.  CPUID.1:ECX[31]
+ * always says a hypervisor is present (TLFS "Feature and Interface
+ * Discovery", step 1).
  */
 void hvkm_cpuid_answer(struct hvkm_vp *vp, u32 function, u32 index, u32 *regs)
 {
@@ -43,6 +57,7 @@ void hvkm_cpuid_answer(struct hvkm_vp *vp, u32 function, u32 index, u32 *regs)
 		regs[1] = e->ebx;
 		regs[2] = e->ecx;
 		regs[3] = e->edx;
+		hvkm_cpuid_apic_id(vp, function, regs);
 	} else if (!hvkm_hv_cpuid(p, function, regs)) {
 		/* A leaf the table lacks reads as zeros, as on AMD beyond the max leaf. */
 		memset(regs, 0, 4 * sizeof(*regs));

@@ -108,6 +108,14 @@ int hvkm_msr_get(struct hvkm_vp *vp, u32 msr, u64 *data)
 	case MSR_MTRRdefType:
 		*data = m->mtrr_def_type;
 		return 0;
+	/*
+	 * AMD's SYSCFG and NB_CFG (APM vol. 2, 3.2.1; BKDG): Linux reads them
+	 * on AMD CPUs (memory encryption, TOM2, the northbridge's extended
+	 * config space).  As under Hyper-V, they read as zero: no SME, no
+	 * TOM2, no fixed-range MTRR RdMem/WrMem extensions, no NB features.
+	 */
+	case MSR_AMD64_SYSCFG:
+	case MSR_AMD64_NB_CFG:
 	case MSR_IA32_MCG_CAP:		/* no banks, no MCG_CTL */
 	case MSR_IA32_MCG_STATUS:
 		*data = 0;
@@ -174,6 +182,14 @@ int hvkm_msr_set(struct hvkm_vp *vp, u32 msr, u64 data)
 		return 0;
 	case MSR_IA32_MCG_STATUS:
 		return data ? -EINVAL : 0;
+	case MSR_AMD64_SYSCFG:
+	case MSR_AMD64_NB_CFG:
+		/*
+		 * Writes are dropped: the guest owns no memory controller or
+		 * northbridge.  Linux sets NB_CFG's EnableCf8ExtCfg when a CPU
+		 * comes online and does not check for #GP.
+		 */
+		return 0;
 	default:
 		return -EINVAL;
 	}

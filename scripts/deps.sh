@@ -12,6 +12,8 @@ packages=(
 	linux-image-amd64 qemu-system-x86 busybox-static cpio python3
 	# hvkm-vmm: its configuration files are JSON
 	libjson-c-dev
+	# hvkm-vmm's ACPI tables are checked with iasl -d (tests/userspace/test_acpi.c)
+	acpica-tools
 )
 
 if [ "$(id -u)" != 0 ]; then

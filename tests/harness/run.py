@@ -46,7 +46,7 @@ SELFTESTS = [
     vm.Step("synic", 300, "synic"),
     vm.Step("bad_ioctls", 120, "bad_ioctls"),
     # hvkm-vmm boots Debian's stock kernel as a nested guest (l2boot.sh).
-    vm.Step("linux_boot", 600, "hvkm-l2boot"),
+    vm.Step("linux_boot", 750, "hvkm-l2boot"),
     # hvctl runs the same guest's lifecycle through hvkm-vmm's control socket (hvctl.sh).
     vm.Step("hvctl_lifecycle", 600, "hvkm-hvctl"),
 ]

@@ -98,9 +98,10 @@ def _cpio_gz(root):
 # The nested guest's kernel command line.  Every console byte costs the
 # guest a few exits to hvkm-vmm (about 40 us each under TCG): the full log
 # of a boot, some 40 KB, costs a few seconds, which the diagnosis of a boot
-# that stops early is worth.  No ACPI yet (docs/vmm.md); reboot through
-# the 8042 is how the guest stops.
-L2_CMDLINE = "console=ttyS0 earlyprintk=serial acpi=off panic=-1 reboot=k rdinit=/init"
+# that stops early is worth.  hvkm-vmm gives the guest ACPI tables
+# (docs/vmm.md): it resets through the FADT's reset register and powers off
+# through S5.
+L2_CMDLINE = "console=ttyS0 earlyprintk=serial panic=-1 rdinit=/init"
 L2_MEMORY_MIB = 256
 
 
@@ -138,8 +139,10 @@ def ship_l2_guest(kernel, dest):
     (dest / "vm.json").write_text(json.dumps(config, indent=2) + "\n")
     # Step hvctl_lifecycle (hvctl.sh) creates the same guest with hvctl.
     (dest / "hvctl.env").write_text(f"L2_CMDLINE='{L2_CMDLINE}'\nL2_MEMORY={L2_MEMORY_MIB}\n")
-    # The same guest on two VPs, which it finds in hvkm-vmm's MP table.
+    # The same guest on two VPs (from the MADT), which checks what it sees
+    # of Hyper-V and powers off (l2init.sh).
     smp = dict(config, cpus=2, serial=[{"port": "com1", "output": "/tmp/l2-smp-console.log"}])
+    smp["boot"] = dict(config["boot"], cmdline=L2_CMDLINE + " hvkm_l2=smp")
     (dest / "vm-smp.json").write_text(json.dumps(smp, indent=2) + "\n")
     # make demo shows the guest's console as it comes.
     config["serial"] = [{"port": "com1", "output": "stdout"}]

@@ -98,6 +98,15 @@ static void guest_architectural(uint64_t arg)
 	expect_gp_on_write(0x17a, 1);
 	GUEST_SYNC(6);
 
+	/* AMD SYSCFG and NB_CFG: read as zero, writes dropped (as Hyper-V does). */
+	expect_value(0xc0010010, 0);
+	GUEST_ASSERT_EQ(guest_wrmsr_safe(0xc0010010, 1ull << 21), -1);
+	expect_value(0xc0010010, 0);
+	expect_value(0xc001001f, 0);
+	GUEST_ASSERT_EQ(guest_wrmsr_safe(0xc001001f, 1ull << 46), -1);
+	expect_value(0xc001001f, 0);
+	GUEST_SYNC(7);
+
 	/* Unknown MSRs. */
 	{
 		uint64_t v;
@@ -106,7 +115,7 @@ static void guest_architectural(uint64_t arg)
 		GUEST_ASSERT_EQ(guest_wrmsr_safe(0x12345, 0), GP);
 		GUEST_ASSERT_EQ(guest_rdmsr_safe(0x48, &v), GP);	/* SPEC_CTRL: not offered */
 	}
-	GUEST_SYNC(7);
+	GUEST_SYNC(8);
 
 	/* Switched by VMLOAD/VMSAVE: written without an exit, seen by the host. */
 	GUEST_ASSERT_EQ(guest_wrmsr_safe(0xc0000082, 0xffffffff81000000ULL), -1);
@@ -141,7 +150,7 @@ static int architectural_msrs(void)
 	KSFT_CHECK(ret == 0, "vm: %d", ret);
 	ret = vcpu_create_long_mode(&vm, &vcpu, 0, guest_architectural, 0);
 	KSFT_CHECK(ret == 0, "vp: %d", ret);
-	KSFT_CHECK(run_stages(guest_architectural, 7) == KSFT_PASS, "guest");
+	KSFT_CHECK(run_stages(guest_architectural, 8) == KSFT_PASS, "guest");
 	KSFT_CHECK(vcpu_get_reg(&vcpu, HV_X64_REGISTER_LSTAR, &v) == 0 &&
 		   v == 0xffffffff81000000ULL, "LSTAR %#llx", (unsigned long long)v);
 	KSFT_CHECK(vcpu_get_reg(&vcpu, HV_X64_REGISTER_KERNEL_GS_BASE, &v) == 0 &&

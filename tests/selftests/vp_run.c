@@ -332,6 +332,40 @@ static int cpuid_from_table(void)
 	return KSFT_PASS;
 }
 
+/* The table is shared, the APIC id in leaves 1 and 0Bh is the executing VP's. */
+static int cpuid_apic_id_is_per_vp(void)
+{
+	static const uint8_t code[] = {
+		0x66, 0xb8, 0x01, 0x00, 0x00, 0x00,	/* mov eax, 1 */
+		0x0f, 0xa2,				/* cpuid */
+		0x66, 0x89, 0xd8, 0x66, 0xe7, 0x20,	/* mov eax, ebx; out 0x20, eax */
+		0x66, 0xb8, 0x0b, 0x00, 0x00, 0x00,	/* mov eax, 0xb */
+		0x66, 0x31, 0xc9,			/* xor ecx, ecx */
+		0x0f, 0xa2,				/* cpuid */
+		0x66, 0x89, 0xd0, 0x66, 0xe7, 0x20,	/* mov eax, edx; out */
+		0x66, 0x89, 0xd8, 0x66, 0xe7, 0x20,	/* mov eax, ebx; out */
+		0xf4,
+	};
+	static const struct hvkm_cpuid_entry table[] = {
+		{ .function = 1, .eax = 0x800f12, .ebx = 0xaa020800, .edx = 0x178bfbff },
+		{ .function = 0xb, .index = 0, .flags = HVKM_CPUID_SUBLEAF, .ebx = 1,
+		  .ecx = 0x100, .edx = 0x55 },
+	};
+	static const uint32_t want[] = { 0x03020800, 3, 1 };
+	unsigned int i;
+	int ret = vm_create(&vm, MEM_SIZE, 4);
+
+	KSFT_CHECK(ret == 0, "vm: %s", strerror(-ret));
+	memcpy(vm.mem + CODE_GPA, code, sizeof(code));
+	KSFT_CHECK(vcpu_create(&vm, &vcpu, 3) == 0, "VP 3 (APIC id 3)");
+	KSFT_CHECK(vcpu_set_real_mode(&vcpu, CODE_SEG) == 0, "real mode");
+	KSFT_CHECK(vm_set_cpuid(&vm, table, 2) == 0, "set table");
+	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+		KSFT_CHECK(expect_io(0x20, 4, HVKM_IO_OUT, want[i]) == KSFT_PASS, "value %u", i);
+	teardown();
+	return KSFT_PASS;
+}
+
 /* Hypercalls are not allowed in real mode (TLFS "Legal Hypercall Environments"): #UD. */
 static int vmmcall_in_real_mode_raises_ud(void)
 {
@@ -796,6 +830,7 @@ static const struct ksft_case cases[] = {
 	KSFT_CASE(port_io),
 	KSFT_CASE(string_io),
 	KSFT_CASE(cpuid_from_table),
+	KSFT_CASE(cpuid_apic_id_is_per_vp),
 	KSFT_CASE(vmmcall_in_real_mode_raises_ud),
 	KSFT_CASE(unknown_msr_raises_gp),
 	KSFT_CASE(msr_exits_to_vmm),

@@ -9,7 +9,7 @@
 #include <cpuid.h>
 #include <string.h>
 
-#include "cpuid.h"
+#include "cpuid_table.h"
 
 #define BIT(n)	(1u << (n))
 
@@ -42,26 +42,72 @@ static void add(struct hvkm_cpuid_entry *e, unsigned int *n, unsigned int fn,
 	__cpuid_count(fn, index, x->eax, x->ebx, x->ecx, x->edx);
 }
 
-unsigned int cpuid_build(struct hvkm_cpuid_entry *e, unsigned int apic_id)
+/* Bits an APIC id needs to number @n processors: ceil(log2(n)). */
+static unsigned int id_bits(unsigned int n)
 {
-	unsigned int n = 0, max, fn, a, b, c, d;
+	unsigned int bits = 0;
 
-	__cpuid(0, max, b, c, d);
-	if (max > 7)
-		max = 7;
+	while ((1u << bits) < n)
+		bits++;
+	return bits;
+}
+
+/*
+ * Leaf 0Bh, the x2APIC topology (SDM vol. 2A, CPUID leaf 0Bh): one package of
+ * @nr_vps cores with one thread each, so APIC id = core number.  EDX, the
+ * executing processor's x2APIC id, is filled in by the kernel per VP.
+ */
+static void add_topology(struct hvkm_cpuid_entry *e, unsigned int *n, unsigned int nr_vps)
+{
+	unsigned int level;
+
+	for (level = 0; level < 3; level++) {
+		struct hvkm_cpuid_entry *x = &e[(*n)++];
+
+		memset(x, 0, sizeof(*x));
+		x->function = 0xb;
+		x->index = level;
+		x->flags = HVKM_CPUID_SUBLEAF;
+		x->ecx = level;
+		if (level == 0) {		/* SMT: one thread per core */
+			x->eax = 0;
+			x->ebx = 1;
+			x->ecx |= 1u << 8;
+		} else if (level == 1) {	/* core: all VPs in the package */
+			x->eax = id_bits(nr_vps);
+			x->ebx = nr_vps;
+			x->ecx |= 2u << 8;
+		}				/* level 2: type 0, the end */
+	}
+}
+
+unsigned int cpuid_build(struct hvkm_cpuid_entry *e, unsigned int nr_vps)
+{
+	unsigned int n = 0, max = 0xb, fn, a, b, c, d;
+
 	for (fn = 0; fn <= max; fn++) {
 		struct hvkm_cpuid_entry *x = &e[n];
 
+		if (fn == 0xb) {
+			add_topology(e, &n, nr_vps);
+			continue;
+		}
 		add(e, &n, fn, 0, fn == 7 ? HVKM_CPUID_SUBLEAF : 0);
 		switch (fn) {
 		case 0:
 			x->eax = max;
 			break;
 		case 1:
-			/* One logical processor per package, with this VP's APIC id. */
-			x->ebx = (x->ebx & 0xffff) | (1u << 16) | (apic_id << 24);
+			/*
+			 * All VPs in one package: EBX[23:16] counts its logical
+			 * processors (with HTT set when more than one); EBX[31:24],
+			 * the APIC id, is the executing VP's, set by the kernel.
+			 */
+			x->ebx = (x->ebx & 0xffff) | ((nr_vps & 0xff) << 16);
 			x->ecx &= ~ECX1_DROP;
 			x->edx &= ~EDX1_DROP;
+			if (nr_vps > 1)
+				x->edx |= BIT(28);
 			break;
 		case 7:
 			x->eax = 0;
@@ -98,7 +144,8 @@ unsigned int cpuid_build(struct hvkm_cpuid_entry *e, unsigned int apic_id)
 			break;
 		case 0x80000008:
 			x->ebx = 0;		/* no IBPB/STIBP/... controls offered */
-			x->ecx = 0;		/* one core */
+			/* NC: cores - 1; ApicIdCoreIdSize (APM vol. 3, E.4.7) */
+			x->ecx = (nr_vps - 1) | (id_bits(nr_vps) << 12);
 			x->edx = 0;
 			break;
 		default:

@@ -2,10 +2,10 @@
 /*
  * hvkm-vmm: runs one VM on hvkm from a JSON configuration (docs/vmm.md).
  *
- * Exit status: 0 the guest reset the machine (its way of stopping without
- * ACPI), 1 hvkm-vmm failed (setup, or an exit it cannot handle), 2 bad
- * usage or configuration, 3 the guest reported a crash, 4 stopped by the
- * control socket's "quit".
+ * Exit status: 0 the guest reset the machine, 1 hvkm-vmm failed (setup, or
+ * an exit it cannot handle), 2 bad usage or configuration, 3 the guest
+ * reported a crash, 4 the guest powered the machine off (ACPI S5), 5 stopped
+ * by the control socket's "quit".
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -15,14 +15,15 @@
 #include "control.h"
 #include "vm.h"
 
-enum { EXIT_RESET = 0, EXIT_FAILED = 1, EXIT_USAGE = 2, EXIT_CRASH = 3, EXIT_QUIT = 4 };
+enum { EXIT_RESET = 0, EXIT_FAILED = 1, EXIT_USAGE = 2, EXIT_CRASH = 3, EXIT_POWEROFF = 4,
+       EXIT_QUIT = 5 };
 
 static void usage(FILE *out)
 {
 	fprintf(out,
 		"usage: hvkm-vmm [-v] [--control PATH] CONFIG.json\n"
 		"\n"
-		"Runs the VM CONFIG.json describes until the guest resets it.\n"
+		"Runs the VM CONFIG.json describes until the guest resets it or powers it off.\n"
 		"  -v              report the boot layout, unclaimed accesses and exit counts on stderr\n"
 		"  --control PATH  serve the JSON control protocol on a unix socket at PATH\n");
 }
@@ -84,6 +85,11 @@ int main(int argc, char **argv)
 		break;
 	case VM_STOP_QUIT:
 		status = EXIT_QUIT;
+		break;
+	case VM_STOP_POWEROFF:
+		if (verbose)
+			fprintf(stderr, "hvkm-vmm: %s: the guest powered the machine off\n", cfg.name);
+		status = EXIT_POWEROFF;
 		break;
 	default:
 		status = EXIT_FAILED;

@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
-/*
- * The power button: a placeholder until the platform has ACPI (its PM1
- * event block replaces this file).  Without ACPI there is no button a guest
- * could see, so pressing it is refused.
- */
+#include <pthread.h>
+
 #include "power.h"
+#include "vm.h"
 
 int vm_power_button(struct vm *vm)
 {
-	(void)vm;
-	return -1;
+	pthread_mutex_lock(&vm->dev_lock);
+	acpi_pm_power_button(&vm->pm);
+	pthread_mutex_unlock(&vm->dev_lock);
+	return 0;
 }

@@ -15,7 +15,8 @@
 #include <sys/epoll.h>
 #include <unistd.h>
 
-#include "cpuid.h"
+#include "acpi.h"
+#include "cpuid_table.h"
 #include "linux_boot.h"
 #include "mptable.h"
 #include "vm.h"
@@ -60,10 +61,57 @@ static void vm_reset_line(void *opaque)
 	vm_request_stop(opaque, VM_STOP_RESET);
 }
 
+/* ACPI S5 through PM1_CNT (called under the device lock). */
+static void vm_poweroff(void *opaque)
+{
+	vm_request_stop(opaque, VM_STOP_POWEROFF);
+}
+
 /* The PIC raised INT: VP 0 has to come out and take it (vp.c). */
 static void vm_pic_notify(void *opaque)
 {
 	vm_kick_vp(opaque, 0);
+}
+
+/*
+ * An ISA interrupt line goes to the 8259 and to the IOAPIC's pin of the same
+ * number, except IRQ 0 (the PIT), which is wired to pin 2 as on PCs: pin 0
+ * carries the 8259's INT (ExtINT), and the MADT's interrupt source override
+ * (acpi.c) and the MP table say so.
+ */
+static void vm_isa_set_irq(void *opaque, unsigned int irq, int level)
+{
+	struct vm *vm = opaque;
+
+	pic_set_irq(&vm->pic, irq, level);
+	ioapic_set_irq(&vm->ioapic, irq == 0 ? 2 : irq, level);
+}
+
+static struct irq_line vm_isa_line(struct vm *vm, unsigned int irq)
+{
+	return (struct irq_line){ vm_isa_set_irq, vm, irq };
+}
+
+/* An IOAPIC message, sent like a device's MSI through the in-kernel local APICs. */
+static void vm_ioapic_send(void *opaque, uint64_t address, uint32_t data)
+{
+	struct vm *vm = opaque;
+	struct hvkm_msi msi = { .address = address, .data = data };
+
+	if (ioctl(vm->fd, HVKM_SIGNAL_MSI, &msi))
+		fprintf(stderr, "hvkm-vmm: HVKM_SIGNAL_MSI %#llx %#x: %s\n",
+			(unsigned long long)address, data, strerror(errno));
+}
+
+/* The IOAPIC's level-triggered vectors: their EOIs exit to vp.c (ioapic_eoi). */
+static void vm_ioapic_eoi_exits(void *opaque, const uint64_t *vectors)
+{
+	struct vm *vm = opaque;
+	struct hvkm_eoi_exits e;
+
+	memcpy(e.vectors, vectors, sizeof(e.vectors));
+	if (ioctl(vm->fd, HVKM_SET_EOI_EXITS, &e))
+		fprintf(stderr, "hvkm-vmm: HVKM_SET_EOI_EXITS: %s\n", strerror(errno));
 }
 
 static void vm_pit_rearm(void *opaque)
@@ -118,13 +166,18 @@ static int vm_create_devices(struct vm *vm)
 	int ret;
 
 	pic_init(&vm->pic, vm_pic_notify, vm);
-	pit_init(&vm->pit, pic_line(&vm->pic, 0), monotonic_ns, NULL);
+	ioapic_init(&vm->ioapic, 0, vm_ioapic_send, vm_ioapic_eoi_exits, vm);
+	pit_init(&vm->pit, vm_isa_line(vm, 0), monotonic_ns, NULL);
 	vm->pit.rearm = vm_pit_rearm;
 	vm->pit.opaque = vm;
 	rtc_init(&vm->rtc, wall_seconds, NULL);
 	i8042_init(&vm->kbc, vm_reset_line, vm);
 	reset_control_init(&vm->rst, vm_reset_line, vm);
+	fw_cfg_init(&vm->fw_cfg, vm->ram_size, (uint16_t)cfg->cpus);
+	acpi_pm_init(&vm->pm, vm_isa_line(vm, ACPI_SCI_IRQ), monotonic_ns, NULL, vm_poweroff, vm);
 	ret = pic_register(&vm->pic, &vm->io);
+	if (!ret)
+		ret = ioapic_register(&vm->ioapic, &vm->mmio);
 	if (!ret)
 		ret = pit_register(&vm->pit, &vm->io);
 	if (!ret)
@@ -135,6 +188,10 @@ static int vm_create_devices(struct vm *vm)
 		ret = post_register(&vm->post, &vm->io);
 	if (!ret)
 		ret = reset_control_register(&vm->rst, &vm->io);
+	if (!ret)
+		ret = fw_cfg_register(&vm->fw_cfg, &vm->io);
+	if (!ret)
+		ret = acpi_pm_register(&vm->pm, &vm->io);
 	if (ret)
 		return ret;
 
@@ -148,7 +205,7 @@ static int vm_create_devices(struct vm *vm)
 			return ret;
 		fd = vm->serial_backend[s->index].uart_fd;
 		serial_init(&vm->serial[s->index], com_base[s->index],
-			    pic_line(&vm->pic, com_irq[s->index]), fd);
+			    vm_isa_line(vm, com_irq[s->index]), fd);
 		ret = serial_register(&vm->serial[s->index], &vm->io);
 		if (ret)
 			return ret;
@@ -226,7 +283,7 @@ int vm_create(struct vm *vm, const struct config *cfg, bool verbose)
 		fprintf(stderr, "hvkm-vmm: HVKM_CREATE_PARTITION: %s\n", strerror(errno));
 		return ret;
 	}
-	cpuid.nent = cpuid_build(entries, 0);
+	cpuid.nent = cpuid_build(entries, cfg->cpus);
 	if (ioctl(vm->fd, HVKM_SET_CPUID, &cpuid)) {
 		ret = -errno;
 		fprintf(stderr, "hvkm-vmm: HVKM_SET_CPUID: %s\n", strerror(errno));
@@ -368,6 +425,23 @@ int vm_load_linux(struct vm *vm)
 			e.protocol >> 8, e.protocol & 0xff, (unsigned long long)e.kernel_gpa,
 			(unsigned long long)e.initrd_gpa, (unsigned long long)e.initrd_size,
 			(unsigned long long)e.rip);
+	{
+		struct acpi_config ac = { .nr_vps = vm->nr_vps };
+		struct acpi_layout al;
+		unsigned int i;
+
+		for (i = 0; i < CONFIG_MAX_SERIAL; i++)
+			if (vm->serial_present[i])
+				ac.com_present |= 1u << i;
+		ret = acpi_write(vm->ram, vm->ram_size, &ac, &al);
+		if (ret) {
+			fprintf(stderr, "hvkm-vmm: no room for the ACPI tables\n");
+			return ret;
+		}
+		if (vm->verbose)
+			fprintf(stderr, "hvkm-vmm: ACPI RSDP at %#x, DSDT at %#x (%u bytes)\n",
+				ACPI_BASE, ACPI_BASE + al.dsdt, al.end - al.dsdt);
+	}
 	if (vm->nr_vps > 1) {
 		unsigned int sig, b, c, features, i;
 

@@ -13,7 +13,10 @@
 
 #include "bus.h"
 #include "config.h"
+#include "devices/acpi_pm.h"
+#include "devices/fw_cfg.h"
 #include "devices/i8042.h"
+#include "devices/ioapic.h"
 #include "devices/pic.h"
 #include "devices/pit.h"
 #include "devices/post.h"
@@ -29,6 +32,7 @@ enum vm_stop {
 	VM_STOP_RESET,		/* the guest reset the machine (8042, 0xCF9, triple fault) */
 	VM_STOP_ERROR,		/* an exit hvkm-vmm cannot handle, or a failed ioctl */
 	VM_STOP_CRASH,		/* the guest reported a crash (HV_X64_MSR_CRASH_CTL) */
+	VM_STOP_POWEROFF,	/* the guest entered ACPI S5 (soft off) */
 	VM_STOP_QUIT,		/* the control socket's "quit" (control.c) */
 };
 
@@ -57,11 +61,14 @@ struct vm {
 	int pit_timer_fd;
 
 	struct pic pic;
+	struct ioapic ioapic;
 	struct pit pit;
 	struct rtc rtc;
 	struct i8042 kbc;
 	struct post post;
 	struct reset_control rst;
+	struct fw_cfg fw_cfg;
+	struct acpi_pm pm;
 	struct serial serial[CONFIG_MAX_SERIAL];
 	bool serial_present[CONFIG_MAX_SERIAL];
 	struct serial_backend serial_backend[CONFIG_MAX_SERIAL];

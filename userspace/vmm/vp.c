@@ -141,6 +141,12 @@ static bool vp_handle_exit(struct vp *vp)
 	case HVKM_EXIT_INTR:
 	case HVKM_EXIT_IRQ_WINDOW_OPEN:
 		return true;
+	case HVKM_EXIT_EOI:
+		/* A level-triggered IOAPIC interrupt was serviced: Remote IRR. */
+		pthread_mutex_lock(&vm->dev_lock);
+		ioapic_eoi(&vm->ioapic, run->eoi.vector);
+		pthread_mutex_unlock(&vm->dev_lock);
+		return true;
 	case HVKM_EXIT_MSR:
 		run->msr.error = 1;	/* hvkm-vmm asks for no MSR exits */
 		return true;
