@@ -13,6 +13,9 @@
 #include <linux/types.h>
 #include <linux/wait.h>
 
+struct dentry;
+struct seq_file;
+
 #include "lapic/lapic.h"
 #include "synic/synic.h"
 #include "tlfs/tlfs.h"
@@ -83,6 +86,8 @@ struct hvkm_partition {
 	struct mutex irqfd_lock;
 	struct list_head irqfds;
 	unsigned int nr_irqfds;
+	/* /sys/kernel/debug/hvkm/<pid>-<n> (debugfs.c), or NULL. */
+	struct dentry *debugfs;
 	void *arch;
 };
 
@@ -208,6 +213,8 @@ struct hvkm_vendor_ops {
 	 * vector * 0x1000.
 	 */
 	void (*init_vp)(struct hvkm_vp *vp, int sipi_vector);
+	/* debugfs: the backend's interrupt state of a VP, read racily. */
+	void (*debugfs_show)(struct seq_file *m, struct hvkm_vp *vp);
 };
 
 /*
@@ -229,6 +236,12 @@ extern struct hvkm_host_caps hvkm_caps;
 /* caps.c */
 const struct hvkm_vendor_ops *hvkm_pick_vendor(u8 x86_vendor);
 long hvkm_check_extension(const struct hvkm_host_caps *caps, unsigned long ext);
+
+/* debugfs.c: a snapshot of each partition's VPs for diagnostics */
+void hvkm_debugfs_init(void);
+void hvkm_debugfs_exit(void);
+void hvkm_debugfs_partition_add(struct hvkm_partition *p);
+void hvkm_debugfs_partition_remove(struct hvkm_partition *p);
 
 /* virt.c: virtualization on every online CPU, following hotplug and reboot */
 int hvkm_virt_enable_all(void);

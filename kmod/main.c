@@ -40,14 +40,16 @@ static int __init hvkm_init(void)
 	ret = hvkm_virt_enable_all();
 	if (ret)
 		goto err_unsetup;
+	hvkm_debugfs_init();
 	ret = hvkm_dev_register();
 	if (ret)
-		goto err_disable;
+		goto err_debugfs;
 	pr_info("%s enabled on %u CPUs, %u ASIDs\n", ops->name,
 		num_online_cpus(), hvkm_caps.nr_asids);
 	return 0;
 
-err_disable:
+err_debugfs:
+	hvkm_debugfs_exit();
 	hvkm_virt_disable_all();
 err_unsetup:
 	ops->hardware_unsetup();
@@ -57,6 +59,7 @@ err_unsetup:
 static void __exit hvkm_exit(void)
 {
 	hvkm_dev_unregister();
+	hvkm_debugfs_exit();
 	hvkm_virt_disable_all();
 	hvkm_vendor->hardware_unsetup();
 }

@@ -22,6 +22,7 @@ static void hvkm_partition_free(struct kref *kref)
 {
 	struct hvkm_partition *p = container_of(kref, struct hvkm_partition, kref);
 
+	hvkm_debugfs_partition_remove(p);
 	hvkm_synic_partition_destroy(p);
 	hvkm_memory_destroy(p);
 	hvkm_vendor->partition_destroy(p);
@@ -185,6 +186,7 @@ int hvkm_partition_create(const struct hvkm_create_partition __user *arg)
 		hvkm_vendor->partition_destroy(p);
 		goto err;
 	}
+	hvkm_debugfs_partition_add(p);
 	ret = anon_inode_getfd("hvkm-partition", &hvkm_partition_fops, p,
 			       O_RDWR | O_CLOEXEC);
 	if (ret < 0)

@@ -141,5 +141,6 @@ const struct hvkm_vendor_ops hvkm_svm_ops = {
 	.interruptible = hvkm_svm_interruptible,
 	.get_paging = hvkm_svm_get_paging,
 	.get_tsc_offset = hvkm_svm_get_tsc_offset,
+	.debugfs_show = hvkm_svm_debugfs_show,
 	.init_vp = hvkm_svm_init_vp,
 };

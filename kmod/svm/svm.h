@@ -96,6 +96,7 @@ int hvkm_svm_set_register(struct hvkm_vp *vp, const struct hvkm_register_assoc *
 bool hvkm_svm_interruptible(struct hvkm_vp *vp);
 void hvkm_svm_get_paging(struct hvkm_vp *vp, struct hvkm_paging *pg, unsigned int *cpl);
 s64 hvkm_svm_get_tsc_offset(struct hvkm_vp *vp);
+void hvkm_svm_debugfs_show(struct seq_file *m, struct hvkm_vp *vp);
 void hvkm_svm_init_vp(struct hvkm_vp *vp, int sipi_vector);
 int hvkm_svm_test_vmrun_loop(struct hvkm_vp *vp, struct hvkm_test_vmrun_loop *loop);
 

@@ -8,6 +8,7 @@
 
 #include <linux/ktime.h>
 #include <linux/sched/clock.h>
+#include <linux/seq_file.h>
 #include <linux/mm.h>
 #include <linux/percpu.h>
 #include <linux/slab.h>
@@ -1304,6 +1305,19 @@ int hvkm_svm_vp_run(struct hvkm_vp *vp)
  * The floor of a world switch for benchmarks (HVKM_TEST_VMRUN_LOOP): the
  * guest entry and exit alone, with CPUID skipped and nothing else handled.
  */
+void hvkm_svm_debugfs_show(struct seq_file *m, struct hvkm_vp *vp)
+{
+	struct vmcb *vmcb = to_svm(vp)->vmcb;
+
+	seq_printf(m, "  svm rip %#llx rflags %#llx int_state %#x int_ctl %#x exit %#x\n",
+		   vmcb->save.rip, vmcb->save.rflags, vmcb->control.int_state,
+		   vmcb->control.int_ctl, vmcb->control.exit_code);
+	seq_printf(m, "  svm event_inj %#x exit_int_info %#x intercepts3 %#x nmi_masked %d\n",
+		   vmcb->control.event_inj, vmcb->control.exit_int_info,
+		   vmcb->control.intercepts[INTERCEPT_WORD3],
+		   to_svm(vp)->nmi_masked);
+}
+
 s64 hvkm_svm_get_tsc_offset(struct hvkm_vp *vp)
 {
 	return to_svm(vp)->vmcb->control.tsc_offset;

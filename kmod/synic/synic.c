@@ -13,6 +13,7 @@
 #include <linux/highmem.h>
 #include <linux/mm.h>
 #include <linux/sched.h>
+#include <linux/seq_file.h>
 #include <linux/slab.h>
 
 #include "../hvkm.h"
@@ -171,6 +172,25 @@ void hvkm_synic_defer_signal(struct hvkm_partition *p, u32 vp_index, u32 sint, i
 bool hvkm_synic_has_work(struct hvkm_vp *vp)
 {
 	return test_bit(HVKM_PENDING_SYNIC, &vp->pending_flags);
+}
+
+void hvkm_synic_debugfs_show(struct seq_file *m, struct hvkm_vp *vp)
+{
+	struct hvkm_synic *s = vp->synic;
+	unsigned int i;
+
+	seq_printf(m, "  synic control %#llx expired %#lx raise %#lx flags %#lx host_waiting %#lx\n",
+		   s->control, READ_ONCE(s->stimer_expired), READ_ONCE(s->raise_sints),
+		   READ_ONCE(s->flag_sints), READ_ONCE(s->host_waiting));
+	for (i = 0; i < HV_SYNIC_STIMER_COUNT; i++) {
+		struct hvkm_stimer *t = &s->stimer[i];
+
+		if (READ_ONCE(t->config))
+			seq_printf(m, "  stimer%u config %#llx count %llu expiration %llu queued %d now %llu\n",
+				   i, (u64)READ_ONCE(t->config), t->count, t->expiration,
+				   hrtimer_is_queued(&t->timer),
+				   hvkm_hv_reference_time(vp->partition));
+	}
 }
 
 /* The VP thread, before it enters the guest: what atomic sources left for it. */

@@ -98,6 +98,8 @@ void hvkm_synic_vp_free(struct hvkm_vp *vp);
 int hvkm_synic_msr_get(struct hvkm_vp *vp, u32 msr, u64 *data);
 int hvkm_synic_msr_set(struct hvkm_vp *vp, u32 msr, u64 data);
 bool hvkm_synic_has_work(struct hvkm_vp *vp);
+struct seq_file;
+void hvkm_synic_debugfs_show(struct seq_file *m, struct hvkm_vp *vp);
 void hvkm_synic_run_pending(struct hvkm_vp *vp);
 int hvkm_synic_post(struct hvkm_vp *vp, u32 sint, const struct hv_message *msg);
 int hvkm_synic_signal_flag(struct hvkm_vp *vp, u32 sint, u32 flag);

@@ -66,6 +66,7 @@ while ! grep -q "hvkm-l2: staying up" "$HVKM_STATE_DIR/l2/console.log" 2>/dev/nu
 	i=$((i + 1))
 done
 echo "# guest up after ${i} s"
+[ $i -lt 400 ] || hvkm-vmmdiag
 expect 0 console_detach sh -c '(sleep 2; printf "\035") | hvctl console l2'
 has "hvkm-l2: init" console_shows_marker
 has "hvkm-l2: tty written with interrupts" console_shows_tty_line

@@ -10,10 +10,37 @@ VMMLOG=/tmp/l2-vmm.log
 # trusted TSC; QEMU TCG's is not invariant (docs/deviations.md).
 echo 1 >/sys/module/hvkm/parameters/trust_tsc
 
+# run_vmm CONFIG CONSOLE TIMEOUT: hvkm-vmm until it exits; a guest whose
+# console is silent for 60 s is stuck: its VPs' state (hvkm's debugfs) and
+# hvkm-vmm's threads are printed as comments, twice, and it is killed.
+# Sets $status (137 for a kill).
+run_vmm() {
+	hvkm-vmm -v "$1" 2>"$VMMLOG" &
+	pid=$!
+	waited=0 quiet=0 size=0
+	while kill -0 $pid 2>/dev/null; do
+		sleep 1
+		waited=$((waited + 1))
+		now=$(wc -c <"$2" 2>/dev/null || echo 0)
+		if [ "$now" = "$size" ]; then quiet=$((quiet + 1)); else quiet=0 size=$now; fi
+		if [ $quiet -ge 60 ] || [ $waited -ge "$3" ]; then
+			echo "# guest stuck (console quiet ${quiet} s, ${waited} s in all): its state"
+			for i in 1 2; do
+				cat /sys/kernel/debug/hvkm/*/vps 2>&1 | sed 's/^/#   /'
+				sleep 2
+			done
+			hvkm-vmmdiag
+			kill -KILL $pid
+			break
+		fi
+	done
+	wait $pid
+	status=$?
+}
+
 echo "1..14"
 start=$(cut -d' ' -f1 /proc/uptime)
-timeout -s KILL "${L2_TIMEOUT:-400}" hvkm-vmm -v "$L2/vm.json" 2>"$VMMLOG"
-status=$?
+run_vmm "$L2/vm.json" "$CONSOLE" "${L2_TIMEOUT:-400}"
 end=$(cut -d' ' -f1 /proc/uptime)
 echo "# hvkm-vmm exit status $status after $start..$end s of uptime"
 
@@ -59,8 +86,7 @@ if ! grep -q "hvkm_test.smp=1" /proc/cmdline; then
 fi
 SMP_CONSOLE=/tmp/l2-smp-console.log
 start=$(cut -d' ' -f1 /proc/uptime)
-timeout -s KILL "${L2_SMP_TIMEOUT:-240}" hvkm-vmm -v "$L2/vm-smp.json" 2>"$VMMLOG"
-status=$?
+run_vmm "$L2/vm-smp.json" "$SMP_CONSOLE" "${L2_SMP_TIMEOUT:-240}"
 end=$(cut -d' ' -f1 /proc/uptime)
 echo "# smp: hvkm-vmm exit status $status after $start..$end s of uptime"
 check 7 smp_cpus_brought_up "smp: Brought up 1 node, 2 CPUs" "$SMP_CONSOLE"

@@ -154,7 +154,7 @@ def build_initramfs(kernel, profile, selftests, out):
         root = Path(tmp)
         _copy(BUSYBOX, root / "bin/busybox")
         _copy(HERE / "init.sh", root / "init")
-        for script in ("kunit", "kmemleak", "splat", "demo", "l2boot", "hvctl"):
+        for script in ("kunit", "kmemleak", "splat", "demo", "l2boot", "hvctl", "vmmdiag"):
             _copy(HERE / f"{script}.sh", root / f"bin/hvkm-{script}")
         for binary in sorted(selftests.iterdir()):
             _copy(binary, root / "bin" / binary.name)

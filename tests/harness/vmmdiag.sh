@@ -1,0 +1,14 @@
+#!/bin/sh
+# hvkm-vmmdiag: what every hvkm-vmm thread is doing, as TAP comments, for a
+# step that found a guest stuck: its state, the syscall it sits in (number
+# and arguments: 202 is futex, 232 epoll_wait, 16 ioctl) and its kernel stack.
+for pid in $(pidof hvkm-vmm); do
+	echo "# hvkm-vmm pid $pid"
+	for t in /proc/"$pid"/task/*; do
+		echo "#  tid ${t##*/} $(cat "$t/comm") state $(cut -d' ' -f3 "$t/stat") wchan $(cat "$t/wchan" 2>/dev/null)"
+		echo "#   syscall $(cat "$t/syscall" 2>/dev/null)"
+		sed 's/^/#   /' "$t/stack" 2>/dev/null
+	done
+done
+echo "# L1 dmesg, last lines:"
+dmesg | tail -n 15 | sed 's/^/# /'
