@@ -20,9 +20,10 @@ static void hvkm_debugfs_show_vp(struct seq_file *m, struct hvkm_vp *vp)
 {
 	struct hvkm_lapic *apic = vp->lapic;
 
-	seq_printf(m, "vp %u apic_id %u mode %d cpu %d halted %d wait_for_sipi %d pending %#lx\n",
+	seq_printf(m, "vp %u apic_id %u mode %d cpu %d halted %d%s wait_for_sipi %d pending %#lx\n",
 		   vp->vp_index, vp->apic_id, READ_ONCE(vp->mode), READ_ONCE(vp->cpu),
-		   READ_ONCE(vp->halted), READ_ONCE(vp->wait_for_sipi),
+		   READ_ONCE(vp->halted), READ_ONCE(vp->idle_wakes_masked) ? " (guest idle)" : "",
+		   READ_ONCE(vp->wait_for_sipi),
 		   READ_ONCE(vp->pending_flags));
 	seq_printf(m, "  irr %*pb\n  isr %*pb\n  tmr %*pb\n", HVKM_LAPIC_VECTORS, apic->irr,
 		   HVKM_LAPIC_VECTORS, apic->isr, HVKM_LAPIC_VECTORS, apic->tmr);

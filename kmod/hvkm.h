@@ -123,6 +123,11 @@ struct hvkm_vp {
 	/* One RUN or register access at a time. */
 	struct mutex run_lock;
 	bool halted;
+	/*
+	 * Halted by a read of HV_X64_MSR_GUEST_IDLE: any interrupt wakes it,
+	 * masked or not (TLFS 7.5 "Virtual Processor Idle Sleep State").
+	 */
+	bool idle_wakes_masked;
 	wait_queue_head_t wq;	/* where a halted VP sleeps */
 	struct hvkm_vp_msrs msrs;
 	struct hvkm_hv_vp hv;

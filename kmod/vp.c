@@ -29,7 +29,8 @@ bool hvkm_vp_irq_pending(struct hvkm_vp *vp)
  * HLT ends with an NMI, INIT or SIPI, or an interrupt the VP would take (IF=1).
  * An interrupt window the VMM asked for counts as one: it holds an interrupt
  * (the 8259's, say) for the window, and a guest that halts right after STI
- * (Linux's idle loop) opens it only once halted.
+ * (Linux's idle loop) opens it only once halted.  The guest idle state ends
+ * with an interrupt even while IF=0 (TLFS 7.5).
  */
 static bool hvkm_vp_has_work(struct hvkm_vp *vp)
 {
@@ -37,7 +38,7 @@ static bool hvkm_vp_has_work(struct hvkm_vp *vp)
 	       hvkm_synic_has_work(vp) ||
 	       hvkm_lapic_has_init_sipi(vp) ||
 	       ((hvkm_vp_irq_pending(vp) || READ_ONCE(vp->run->request_interrupt_window)) &&
-		hvkm_vendor->interruptible(vp));
+		(vp->idle_wakes_masked || hvkm_vendor->interruptible(vp)));
 }
 
 /*
@@ -56,6 +57,7 @@ static int hvkm_vp_init_sipi(struct hvkm_vp *vp)
 			hvkm_lapic_reset(vp);
 			clear_bit(HVKM_PENDING_NMI, &vp->pending_flags);
 			vp->halted = false;
+			vp->idle_wakes_masked = false;
 			vp->wait_for_sipi = !bsp;
 		}
 		if (!vp->wait_for_sipi)
@@ -81,6 +83,7 @@ int hvkm_vp_halt(struct hvkm_vp *vp)
 	if (hvkm_synic_has_work(vp))
 		return -EAGAIN;
 	vp->halted = false;
+	vp->idle_wakes_masked = false;
 	return 0;
 }
 

@@ -250,8 +250,14 @@ int hvkm_hv_msr_get(struct hvkm_vp *vp, u32 msr, u64 *data)
 	case HV_X64_MSR_GUEST_IDLE:
 		if (!hv_granted(vp, HV_MSR_GUEST_IDLE_AVAILABLE))
 			return -EINVAL;
-		/* Reading it idles the VP until an interrupt arrives, as HLT would. */
+		/*
+		 * Reading it idles the VP until an interrupt arrives, "regardless
+		 * of whether the interrupt is enabled" (TLFS 7.5): Linux's
+		 * paravirtual spinlocks wait here with IF=0 for the holder's
+		 * kick, an IPI that HLT's rule would leave pending for ever.
+		 */
 		vp->halted = true;
+		vp->idle_wakes_masked = true;
 		*data = 0;
 		return 0;
 	case HV_X64_MSR_CRASH_P0 ... HV_X64_MSR_CRASH_P4:

@@ -9,10 +9,12 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "lib/guest.h"
 #include "lib/ksft.h"
@@ -612,6 +614,55 @@ static int hyperv_apic_msrs(void)
 	return KSFT_PASS;
 }
 
+/* ---- the Hyper-V guest idle state ------------------------------------------------ */
+
+#define MSR_GUEST_IDLE	0x400000f0
+
+/*
+ * Reading HV_X64_MSR_GUEST_IDLE idles the VP until an interrupt arrives,
+ * "regardless of whether the interrupt is enabled" (TLFS 7.5): with IF=0
+ * the read returns once the timer's interrupt is pending, which is taken
+ * only after STI.  (Linux's paravirtual spinlocks wait like this for the
+ * lock holder's IPI.)
+ */
+static void guest_idle_masked(uint64_t arg)
+{
+	(void)arg;
+	guest_apic_enable();
+	asm volatile("cli");
+	apic_write(APIC_TDCR, 0xb);
+	apic_write(APIC_LVTT, 0x54);
+	apic_write(APIC_TMICT, 2000000);	/* 10 ms */
+	rdmsr(MSR_GUEST_IDLE);
+	GUEST_ASSERT_EQ(apic_read(APIC_TMCCT), 0);
+	GUEST_ASSERT(irr_has(0x54));
+	GUEST_ASSERT_EQ(guest_irq_count[0x54], 0);
+	asm volatile("sti; nop; cli");
+	GUEST_ASSERT_EQ(guest_irq_count[0x54], 1);
+	GUEST_DONE();
+}
+
+static void alarm_ends_run(int sig)
+{
+	(void)sig;		/* HVKM_RUN_VP returns EINTR: the case fails instead of hanging */
+}
+
+static int guest_idle_wakes_with_if_clear(void)
+{
+	struct sigaction sa = { .sa_handler = alarm_ends_run };
+	int ret;
+
+	sigemptyset(&sa.sa_mask);
+	KSFT_CHECK(sigaction(SIGALRM, &sa, NULL) == 0, "sigaction");
+	KSFT_CHECK(start(guest_idle_masked, 0, 1) == 0, "setup");
+	alarm(20);
+	ret = run_to_done();
+	alarm(0);
+	KSFT_CHECK(ret == KSFT_PASS, "the idle VP never woke for a masked interrupt");
+	vm_stop(&vm, &vcpu);
+	return KSFT_PASS;
+}
+
 static const struct ksft_case cases[] = {
 	KSFT_CASE(xapic_registers),
 	KSFT_CASE(x2apic_mode),
@@ -623,6 +674,7 @@ static const struct ksft_case cases[] = {
 	KSFT_CASE(vmm_init_sipi_wakes_a_waiting_vp),
 	KSFT_CASE(timer_modes),
 	KSFT_CASE(hyperv_apic_msrs),
+	KSFT_CASE(guest_idle_wakes_with_if_clear),
 };
 
 int main(void)
