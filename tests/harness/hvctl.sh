@@ -14,7 +14,16 @@ rm -rf "$HVKM_STATE_DIR"
 n=0
 result() { # ok? description [diagnostic]
 	n=$((n + 1))
-	if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2 # $3"; sed 's/^/# /' "$OUT"; fi
+	if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2 # $3"; sed 's/^/# /' "$OUT"; diagnose; fi
+}
+# The first failure while a VMM runs: what its VPs and threads are doing.
+diagnosed=
+diagnose() {
+	if [ -z "$diagnosed" ] && pidof hvkm-vmm >/dev/null; then
+		diagnosed=1
+		cat /sys/kernel/debug/hvkm/*/vps 2>&1 | sed 's/^/#   /'
+		hvkm-vmmdiag
+	fi
 }
 # expect STATUS description command...: exit status and, on failure, exactly one "hvctl: " line.
 expect() {
@@ -66,7 +75,7 @@ while ! grep -q "hvkm-l2: staying up" "$HVKM_STATE_DIR/l2/console.log" 2>/dev/nu
 	i=$((i + 1))
 done
 echo "# guest up after ${i} s"
-[ $i -lt 400 ] || hvkm-vmmdiag
+[ $i -lt 400 ] || diagnose
 expect 0 console_detach sh -c '(sleep 2; printf "\035") | hvctl console l2'
 has "hvkm-l2: init" console_shows_marker
 has "hvkm-l2: tty written with interrupts" console_shows_tty_line
