@@ -70,20 +70,8 @@ tr -d '\r' <"$CONSOLE" | grep -i -E "hyper-v|apic|clocksource|tsc|timer|8259|i80
 echo "# --- COM1, last lines"
 tr -d '\r' <"$CONSOLE" | tail -n 40 | sed 's/^/# /'
 
-# Two VPs: the guest checks the Hyper-V platform it sees and powers off.
-# Known bug (docs/vmm.md "SMP status", issue 5): an interrupt to CPU 1 is
-# lost now and then and the guest hangs in 3 of 5 boots, so these cases are
-# reported as skipped, by name, unless the run asks for them with
-# HVKM_TEST_SMP=1 (the harness puts hvkm_test.smp=1 on the command line).
-if ! grep -q "hvkm_test.smp=1" /proc/cmdline; then
-	n=7
-	for c in cpus_brought_up init hyperv_detected clocksource_tsc_page stimer_clockevent \
-		 cpus_online poweroff no_rcu_stall; do
-		echo "ok $n - smp_$c # SKIP known bug: an IPI to CPU 1 is lost now and then (docs/vmm.md); HVKM_TEST_SMP=1 runs it"
-		n=$((n + 1))
-	done
-	exit 0
-fi
+# Two VPs, started by the guest with INIT/SIPI from the MADT: the guest
+# checks the Hyper-V platform it sees and powers off through ACPI S5.
 SMP_CONSOLE=/tmp/l2-smp-console.log
 start=$(cut -d' ' -f1 /proc/uptime)
 run_vmm "$L2/vm-smp.json" "$SMP_CONSOLE" "${L2_SMP_TIMEOUT:-240}"

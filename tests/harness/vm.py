@@ -285,8 +285,7 @@ def qemu_command(profile, image, initrd, console, results_log):
     return [QEMU, "-accel", "tcg,thread=multi", "-cpu", profile.cpu, "-smp", "2",
             "-m", str(profile.memory), "-nodefaults", "-no-user-config", "-display", "none",
             "-no-reboot", "-kernel", str(image), "-initrd", str(initrd),
-            "-append", " ".join(["console=ttyS0 panic=-1", profile.append,
-                                 "hvkm_test.smp=1" if os.environ.get("HVKM_TEST_SMP") == "1" else ""]).strip(),
+            "-append", f"console=ttyS0 panic=-1 {profile.append}".strip(),
             "-serial", f"file:{console}", "-serial", f"file:{results_log}"]
 
 
