@@ -146,7 +146,7 @@ static int globals_cross_over(void)
 	return KSFT_PASS;
 }
 
-static void guest_cpuid(uint64_t arg)
+static void guest_cpuid_leaves(uint64_t arg)
 {
 	uint32_t a, b, c, d;
 
@@ -161,7 +161,7 @@ static int cpuid_in_long_mode(void)
 {
 	static const struct hvkm_cpuid_entry e = { .function = 0x40000001, .eax = 0x31237648 };
 	struct ucall uc;
-	int cmd, ret = start(guest_cpuid, 0, 1);
+	int cmd, ret = start(guest_cpuid_leaves, 0, 1);
 
 	KSFT_CHECK(ret == 0, "setup: %s", strerror(-ret));
 	KSFT_CHECK(vm_set_cpuid(&vm, &e, 1) == 0, "cpuid table");

@@ -100,30 +100,11 @@ static uint8_t tsc_page[4096] __attribute__((aligned(4096)));
 
 /* ---- guest helpers ---------------------------------------------------------- */
 
-static void cpuid(uint32_t leaf, uint32_t *r)
-{
-	asm volatile("cpuid" : "=a" (r[0]), "=b" (r[1]), "=c" (r[2]), "=d" (r[3])
-		     : "a" (leaf), "c" (0));
-}
-
-static uint64_t rdmsr(uint32_t msr)
-{
-	uint64_t v;
-
-	GUEST_ASSERT_EQ(guest_rdmsr_safe(msr, &v), -1);
-	return v;
-}
-
-static void wrmsr(uint32_t msr, uint64_t v)
-{
-	GUEST_ASSERT_EQ(guest_wrmsr_safe(msr, v), -1);
-}
-
 static void hv_enable(void)
 {
-	wrmsr(MSR_GUEST_OS_ID, LINUX_OS_ID);
-	wrmsr(MSR_HYPERCALL, (uintptr_t)hv_page | 1);
-	GUEST_ASSERT_EQ(rdmsr(MSR_HYPERCALL), (uintptr_t)hv_page | 1);
+	guest_wrmsr(MSR_GUEST_OS_ID, LINUX_OS_ID);
+	guest_wrmsr(MSR_HYPERCALL, (uintptr_t)hv_page | 1);
+	GUEST_ASSERT_EQ(guest_rdmsr(MSR_HYPERCALL), (uintptr_t)hv_page | 1);
 }
 
 /* A call through the hypercall page; the red zone is stepped over for CALL. */
@@ -220,37 +201,37 @@ static void guest_discovery(uint64_t max_vps)
 {
 	uint32_t r[4];
 
-	cpuid(1, r);
+	guest_cpuid(1, r);
 	GUEST_ASSERT(r[2] & (1u << 31));			/* a hypervisor is present */
-	cpuid(0x40000000, r);
+	guest_cpuid(0x40000000, r);
 	GUEST_ASSERT_EQ(r[0], 0x4000000a);
 	/* "Microsoft Hv" (no libc in the guest: its string functions may use AVX). */
 	GUEST_ASSERT_EQ(r[1], 0x7263694d);
 	GUEST_ASSERT_EQ(r[2], 0x666f736f);
 	GUEST_ASSERT_EQ(r[3], 0x76482074);
-	cpuid(0x40000001, r);
+	guest_cpuid(0x40000001, r);
 	GUEST_ASSERT_EQ(r[0], 0x31237648);			/* "Hv#1" */
-	cpuid(0x40000002, r);
+	guest_cpuid(0x40000002, r);
 	GUEST_ASSERT(r[0] && r[1]);				/* a build and a version */
-	cpuid(0x40000003, r);
+	guest_cpuid(0x40000003, r);
 	GUEST_ASSERT_EQ(r[0] | (uint64_t)r[1] << 32, PRIV_ALL);
 	GUEST_ASSERT(!(r[1] & (1u << 12)) && !(r[1] & (1u << 22)));	/* not root, not isolated */
 	GUEST_ASSERT(r[3] & (1u << 4));				/* XMM fast input */
 	GUEST_ASSERT(r[3] & (1u << 8) && r[3] & (1u << 10));	/* frequency, crash MSRs */
-	cpuid(0x40000004, r);
+	guest_cpuid(0x40000004, r);
 	GUEST_ASSERT(r[0] & (1u << 9));				/* AutoEOI deprecated */
 	GUEST_ASSERT(r[0] & (1u << 3));				/* APIC MSRs recommended */
 	GUEST_ASSERT(r[0] & (1u << 2) && r[0] & (1u << 10) && r[0] & (1u << 11));
-	cpuid(0x40000005, r);
+	guest_cpuid(0x40000005, r);
 	GUEST_ASSERT_EQ(r[0], max_vps);
 	GUEST_SYNC(1);
 	/* No other hypervisor's signature anywhere above. */
-	cpuid(0x40000100, r);
+	guest_cpuid(0x40000100, r);
 	GUEST_ASSERT_EQ(r[0] | r[1] | r[2] | r[3], 0);
-	cpuid(0x40000080, r);
+	guest_cpuid(0x40000080, r);
 	GUEST_ASSERT_EQ(r[0] | r[1] | r[2] | r[3], 0);
 	/* The VMM's own table wins: it overrode the version leaf. */
-	cpuid(0x40000002, r);
+	guest_cpuid(0x40000002, r);
 	GUEST_ASSERT_EQ(r[0], 0x1234);
 	GUEST_DONE();
 }
@@ -275,20 +256,20 @@ static void guest_msrs(uint64_t tsc_hz)
 {
 	uint64_t t1, t2, v;
 
-	GUEST_ASSERT_EQ(rdmsr(MSR_GUEST_OS_ID), 0);
-	wrmsr(MSR_GUEST_OS_ID, LINUX_OS_ID);
-	GUEST_ASSERT_EQ(rdmsr(MSR_GUEST_OS_ID), LINUX_OS_ID);
-	GUEST_ASSERT_EQ(rdmsr(MSR_VP_INDEX), 0);
-	GUEST_ASSERT_EQ(rdmsr(MSR_TSC_FREQUENCY), tsc_hz);
-	GUEST_ASSERT_EQ(rdmsr(MSR_APIC_FREQUENCY), 200000000);
-	GUEST_ASSERT_EQ(rdmsr(MSR_RESET), 0);
-	GUEST_ASSERT_EQ(rdmsr(MSR_CRASH_CTL), 3ULL << 62);
-	t1 = rdmsr(MSR_TIME_REF_COUNT);
+	GUEST_ASSERT_EQ(guest_rdmsr(MSR_GUEST_OS_ID), 0);
+	guest_wrmsr(MSR_GUEST_OS_ID, LINUX_OS_ID);
+	GUEST_ASSERT_EQ(guest_rdmsr(MSR_GUEST_OS_ID), LINUX_OS_ID);
+	GUEST_ASSERT_EQ(guest_rdmsr(MSR_VP_INDEX), 0);
+	GUEST_ASSERT_EQ(guest_rdmsr(MSR_TSC_FREQUENCY), tsc_hz);
+	GUEST_ASSERT_EQ(guest_rdmsr(MSR_APIC_FREQUENCY), 200000000);
+	GUEST_ASSERT_EQ(guest_rdmsr(MSR_RESET), 0);
+	GUEST_ASSERT_EQ(guest_rdmsr(MSR_CRASH_CTL), 3ULL << 62);
+	t1 = guest_rdmsr(MSR_TIME_REF_COUNT);
 	for (v = 0; v < 100000; v++)
 		asm volatile("" ::: "memory");
-	t2 = rdmsr(MSR_TIME_REF_COUNT);
+	t2 = guest_rdmsr(MSR_TIME_REF_COUNT);
 	GUEST_ASSERT(t2 > t1);
-	GUEST_ASSERT(rdmsr(MSR_VP_RUNTIME) > 0);
+	GUEST_ASSERT(guest_rdmsr(MSR_VP_RUNTIME) > 0);
 	GUEST_SYNC(1);
 
 	/* Read-only MSRs and reserved bits. */
@@ -304,9 +285,9 @@ static void guest_msrs(uint64_t tsc_hz)
 	GUEST_ASSERT_EQ(guest_wrmsr_safe(MSR_RESET, 2), GP);
 	GUEST_ASSERT_EQ(guest_wrmsr_safe(MSR_CRASH_CTL, 1), GP);
 	/* The VP assist page: a page number and the enable bit; RsvdP reads as 0. */
-	GUEST_ASSERT_EQ(rdmsr(MSR_VP_ASSIST_PAGE), 0);
-	wrmsr(MSR_VP_ASSIST_PAGE, (uintptr_t)hv_out | 1);
-	GUEST_ASSERT_EQ(rdmsr(MSR_VP_ASSIST_PAGE), (uintptr_t)hv_out | 1);
+	GUEST_ASSERT_EQ(guest_rdmsr(MSR_VP_ASSIST_PAGE), 0);
+	guest_wrmsr(MSR_VP_ASSIST_PAGE, (uintptr_t)hv_out | 1);
+	GUEST_ASSERT_EQ(guest_rdmsr(MSR_VP_ASSIST_PAGE), (uintptr_t)hv_out | 1);
 	GUEST_ASSERT_EQ(guest_wrmsr_safe(MSR_VP_ASSIST_PAGE, (uintptr_t)hv_out | 2), GP);
 	GUEST_ASSERT_EQ(guest_rdmsr_safe(MSR_HV_EOI, &v), GP);		/* write-only */
 	GUEST_ASSERT_EQ(guest_wrmsr_safe(MSR_HV_TPR, 0x100), GP);
@@ -360,7 +341,7 @@ static void guest_msr_denied(uint64_t msr)
 
 	GUEST_ASSERT_EQ(guest_rdmsr_safe(msr, &v), GP);
 	GUEST_ASSERT_EQ(guest_wrmsr_safe(msr, 0), GP);
-	cpuid(0x40000003, r);
+	guest_cpuid(0x40000003, r);
 	GUEST_SYNC(r[0] | (uint64_t)r[1] << 32);
 	GUEST_DONE();
 }
@@ -410,22 +391,22 @@ static void guest_hypercall_page(uint64_t arg)
 {
 	(void)arg;
 	/* Without a guest OS identity the page stays off. */
-	wrmsr(MSR_HYPERCALL, (uintptr_t)hv_page | 1);
-	GUEST_ASSERT_EQ(rdmsr(MSR_HYPERCALL), (uintptr_t)hv_page);
+	guest_wrmsr(MSR_HYPERCALL, (uintptr_t)hv_page | 1);
+	GUEST_ASSERT_EQ(guest_rdmsr(MSR_HYPERCALL), (uintptr_t)hv_page);
 	GUEST_ASSERT_EQ(vmmcall_fault(), UD);		/* no hypercalls yet */
 	hv_enable();
 	GUEST_SYNC(1);					/* the host reads the page */
 	GUEST_ASSERT_EQ(hv_call(0x7777, 0, 0), HV_INVALID_CODE);
 	GUEST_ASSERT_EQ(hv_call(HC_SPIN_WAIT | HC_FAST, 1, 0), HV_SUCCESS);
 	/* Clearing the identity turns the page off again. */
-	wrmsr(MSR_GUEST_OS_ID, 0);
-	GUEST_ASSERT_EQ(rdmsr(MSR_HYPERCALL) & 1, 0);
+	guest_wrmsr(MSR_GUEST_OS_ID, 0);
+	GUEST_ASSERT_EQ(guest_rdmsr(MSR_HYPERCALL) & 1, 0);
 	GUEST_ASSERT_EQ(vmmcall_fault(), UD);
 	/* Locked: it can no longer move. */
-	wrmsr(MSR_GUEST_OS_ID, LINUX_OS_ID);
-	wrmsr(MSR_HYPERCALL, (uintptr_t)hv_page | 3);
-	wrmsr(MSR_HYPERCALL, (uintptr_t)hv_in | 1);
-	GUEST_ASSERT_EQ(rdmsr(MSR_HYPERCALL), (uintptr_t)hv_page | 3);
+	guest_wrmsr(MSR_GUEST_OS_ID, LINUX_OS_ID);
+	guest_wrmsr(MSR_HYPERCALL, (uintptr_t)hv_page | 3);
+	guest_wrmsr(MSR_HYPERCALL, (uintptr_t)hv_in | 1);
+	GUEST_ASSERT_EQ(guest_rdmsr(MSR_HYPERCALL), (uintptr_t)hv_page | 3);
 	GUEST_DONE();
 }
 
@@ -722,11 +703,11 @@ static void guest_reference_time(uint64_t arg)
 	unsigned int i;
 
 	(void)arg;
-	GUEST_SYNC(rdmsr(MSR_TIME_REF_COUNT));
+	GUEST_SYNC(guest_rdmsr(MSR_TIME_REF_COUNT));
 	for (i = 0; i < 24; i++)
 		tsc_page[i] = 0xff;
-	wrmsr(MSR_REFERENCE_TSC, (uintptr_t)tsc_page | 1);
-	GUEST_ASSERT_EQ(rdmsr(MSR_REFERENCE_TSC), (uintptr_t)tsc_page | 1);
+	guest_wrmsr(MSR_REFERENCE_TSC, (uintptr_t)tsc_page | 1);
+	GUEST_ASSERT_EQ(guest_rdmsr(MSR_REFERENCE_TSC), (uintptr_t)tsc_page | 1);
 	GUEST_SYNC(*seq);
 	if (!*seq) {
 		GUEST_DONE();	/* the host checks that its TSC cannot be trusted */
@@ -734,10 +715,10 @@ static void guest_reference_time(uint64_t arg)
 	}
 	GUEST_ASSERT(*seq != 0xffffffff);
 	for (i = 0; i < 1000; i++) {
-		before = rdmsr(MSR_TIME_REF_COUNT);
+		before = guest_rdmsr(MSR_TIME_REF_COUNT);
 		asm volatile("rdtsc" : "=a" (lo), "=d" (hi));
 		now = (uint64_t)(((unsigned __int128)(lo | hi << 32) * *scale) >> 64) + *offset;
-		after = rdmsr(MSR_TIME_REF_COUNT);
+		after = guest_rdmsr(MSR_TIME_REF_COUNT);
 		/* One 100 ns tick of rounding either way. */
 		GUEST_ASSERT(now + 1 >= before);
 		GUEST_ASSERT(now <= after + 1);
@@ -812,11 +793,11 @@ static void guest_crash_and_reset(uint64_t arg)
 
 	(void)arg;
 	for (i = 0; i < 5; i++)
-		wrmsr(MSR_CRASH_P0 + i, 0x1000 + i);
-	wrmsr(MSR_CRASH_CTL, 1ULL << 63);
+		guest_wrmsr(MSR_CRASH_P0 + i, 0x1000 + i);
+	guest_wrmsr(MSR_CRASH_CTL, 1ULL << 63);
 	GUEST_SYNC(1);
-	wrmsr(MSR_RESET, 0);			/* 0 does nothing */
-	wrmsr(MSR_RESET, 1);
+	guest_wrmsr(MSR_RESET, 0);			/* 0 does nothing */
+	guest_wrmsr(MSR_RESET, 1);
 	GUEST_DONE();
 }
 
@@ -851,7 +832,7 @@ static void guest_idles(uint64_t arg)
 	(void)arg;
 	guest_apic_enable();
 	asm volatile("sti");
-	GUEST_ASSERT_EQ(rdmsr(MSR_GUEST_IDLE), 0);
+	GUEST_ASSERT_EQ(guest_rdmsr(MSR_GUEST_IDLE), 0);
 	GUEST_ASSERT_EQ(guest_irq_count[0x60], 1);
 	GUEST_DONE();
 }

@@ -77,19 +77,6 @@ static void apic_icr(uint32_t dest, uint32_t low)
 	apic_write(APIC_ICR, low);
 }
 
-static uint64_t rdmsr(uint32_t msr)
-{
-	uint64_t v;
-
-	GUEST_ASSERT_EQ(guest_rdmsr_safe(msr, &v), -1);
-	return v;
-}
-
-static void wrmsr(uint32_t msr, uint64_t v)
-{
-	GUEST_ASSERT_EQ(guest_wrmsr_safe(msr, v), -1);
-}
-
 static bool irr_has(uint32_t vector)
 {
 	return apic_read(APIC_IRR + (vector / 32) * 0x10) & (1u << (vector % 32));
@@ -169,15 +156,15 @@ static int xapic_registers(void)
 
 static void guest_x2apic(uint64_t apic_id)
 {
-	uint64_t base = rdmsr(MSR_APIC_BASE), v;
+	uint64_t base = guest_rdmsr(MSR_APIC_BASE), v;
 
 	/* x2APIC registers #GP while in xAPIC mode. */
 	GUEST_ASSERT_EQ(guest_rdmsr_safe(MSR_X2APIC(APIC_ID), &v), GP);
-	wrmsr(MSR_APIC_BASE, base | (1 << 10));
+	guest_wrmsr(MSR_APIC_BASE, base | (1 << 10));
 	guest_apic_mode = GUEST_APIC_X2APIC;
-	GUEST_ASSERT_EQ(rdmsr(MSR_X2APIC(APIC_ID)), apic_id);
-	GUEST_ASSERT_EQ(rdmsr(MSR_X2APIC(APIC_LDR)), (apic_id >> 4) << 16 | 1u << (apic_id & 15));
-	GUEST_ASSERT_EQ(rdmsr(MSR_X2APIC(APIC_LVR)) & 0xff, 0x14);
+	GUEST_ASSERT_EQ(guest_rdmsr(MSR_X2APIC(APIC_ID)), apic_id);
+	GUEST_ASSERT_EQ(guest_rdmsr(MSR_X2APIC(APIC_LDR)), (apic_id >> 4) << 16 | 1u << (apic_id & 15));
+	GUEST_ASSERT_EQ(guest_rdmsr(MSR_X2APIC(APIC_LVR)) & 0xff, 0x14);
 	/* Read-only, write-only, absent and reserved (SDM 10.12.1.2). */
 	GUEST_ASSERT_EQ(guest_wrmsr_safe(MSR_X2APIC(APIC_ID), 0), GP);
 	GUEST_ASSERT_EQ(guest_wrmsr_safe(MSR_X2APIC(APIC_LDR), 0), GP);
@@ -188,21 +175,21 @@ static void guest_x2apic(uint64_t apic_id)
 	GUEST_ASSERT_EQ(guest_wrmsr_safe(MSR_X2APIC(APIC_EOI), 1), GP);
 	GUEST_ASSERT_EQ(guest_wrmsr_safe(MSR_X2APIC(APIC_TPR), 0x100), GP);
 	GUEST_ASSERT_EQ(guest_wrmsr_safe(MSR_X2APIC(APIC_SVR), 1ULL << 32), GP);
-	wrmsr(MSR_X2APIC(APIC_SVR), 0x1ff);
-	wrmsr(MSR_X2APIC(APIC_TPR), 0x20);
-	GUEST_ASSERT_EQ(rdmsr(MSR_X2APIC(APIC_PPR)), 0x20);
-	wrmsr(MSR_X2APIC(APIC_TPR), 0);
+	guest_wrmsr(MSR_X2APIC(APIC_SVR), 0x1ff);
+	guest_wrmsr(MSR_X2APIC(APIC_TPR), 0x20);
+	GUEST_ASSERT_EQ(guest_rdmsr(MSR_X2APIC(APIC_PPR)), 0x20);
+	guest_wrmsr(MSR_X2APIC(APIC_TPR), 0);
 	/* A self IPI through the x2APIC-only SELF IPI register. */
 	asm volatile("sti");
-	wrmsr(0x83f, 0x66);
+	guest_wrmsr(0x83f, 0x66);
 	GUEST_ASSERT_EQ(guest_irq_count[0x66], 1);
 	asm volatile("cli");
 	/* Straight back to xAPIC mode is not allowed; through disabled it is. */
 	GUEST_ASSERT_EQ(guest_wrmsr_safe(MSR_APIC_BASE, base), GP);
-	wrmsr(MSR_APIC_BASE, base & ~(1ULL << 11));
+	guest_wrmsr(MSR_APIC_BASE, base & ~(1ULL << 11));
 	guest_apic_mode = GUEST_APIC_OFF;
 	GUEST_ASSERT_EQ(guest_wrmsr_safe(MSR_APIC_BASE, base | 3 << 10), GP);
-	wrmsr(MSR_APIC_BASE, base);
+	guest_wrmsr(MSR_APIC_BASE, base);
 	GUEST_ASSERT_EQ(apic_read(APIC_ID), apic_id << 24);
 	GUEST_ASSERT_EQ(apic_read(APIC_SVR), 0xff);	/* disabling reset it */
 	GUEST_DONE();
@@ -354,7 +341,7 @@ static void guest_sender(uint64_t arg)
 	apic_icr(3, 0x44);				/* no APIC id 3: nobody */
 	apic_icr(0xff, 0x45);				/* physical broadcast */
 	/* Hyper-V's ICR MSR: the same, in xAPIC format (destination in 63:56). */
-	wrmsr(MSR_HV_ICR, 1ULL << 56 | 0x46);
+	guest_wrmsr(MSR_HV_ICR, 1ULL << 56 | 0x46);
 	/* Both VPs took the broadcast; the count may miss one (no atomics here). */
 	while (!guest_irq_count[0x45])
 		asm volatile("sti; pause; cli");
@@ -547,14 +534,14 @@ static void guest_timer(uint64_t arg)
 	apic_write(APIC_LVTT, 0x53 | 2 << 17);
 	t0 = rdtsc();
 	deadline = t0 + 200000000;	/* far enough for the reads below, even under KASAN */
-	wrmsr(MSR_TSC_DEADLINE, deadline);
-	GUEST_ASSERT_EQ(rdmsr(MSR_TSC_DEADLINE), deadline);
+	guest_wrmsr(MSR_TSC_DEADLINE, deadline);
+	GUEST_ASSERT_EQ(guest_rdmsr(MSR_TSC_DEADLINE), deadline);
 	asm volatile("sti");
 	while (!guest_irq_count[0x53])
 		asm volatile("pause");
 	asm volatile("cli");
 	GUEST_ASSERT(rdtsc() >= deadline);
-	GUEST_ASSERT_EQ(rdmsr(MSR_TSC_DEADLINE), 0);
+	GUEST_ASSERT_EQ(guest_rdmsr(MSR_TSC_DEADLINE), 0);
 	GUEST_ASSERT_EQ(guest_irq_count[0x52], 0);	/* the masked one never came */
 	GUEST_DONE();
 }
@@ -591,17 +578,17 @@ static void guest_hv_msrs(uint64_t arg)
 	(void)arg;
 	guest_apic_enable();
 	guest_apic_mode = GUEST_APIC_OFF;	/* EOIs by hand below */
-	wrmsr(MSR_HV_TPR, 0x40);
+	guest_wrmsr(MSR_HV_TPR, 0x40);
 	GUEST_ASSERT_EQ(apic_read(APIC_TPR), 0x40);
-	GUEST_ASSERT_EQ(rdmsr(MSR_HV_TPR), 0x40);
-	wrmsr(MSR_HV_TPR, 0);
+	GUEST_ASSERT_EQ(guest_rdmsr(MSR_HV_TPR), 0x40);
+	guest_wrmsr(MSR_HV_TPR, 0);
 	asm volatile("sti");
-	wrmsr(MSR_HV_ICR, ICR_SELF | 0x61);
+	guest_wrmsr(MSR_HV_ICR, ICR_SELF | 0x61);
 	asm volatile("cli");
 	GUEST_ASSERT_EQ(guest_irq_count[0x61], 1);
-	GUEST_ASSERT_EQ(rdmsr(MSR_HV_ICR) & 0xfffff, ICR_SELF | 0x61);
+	GUEST_ASSERT_EQ(guest_rdmsr(MSR_HV_ICR) & 0xfffff, ICR_SELF | 0x61);
 	GUEST_ASSERT(apic_read(APIC_ISR + 0x30) & 2);
-	wrmsr(MSR_HV_EOI, 0);
+	guest_wrmsr(MSR_HV_EOI, 0);
 	GUEST_ASSERT_EQ(apic_read(APIC_ISR + 0x30), 0);
 	GUEST_DONE();
 }
@@ -633,7 +620,7 @@ static void guest_idle_masked(uint64_t arg)
 	apic_write(APIC_TDCR, 0xb);
 	apic_write(APIC_LVTT, 0x54);
 	apic_write(APIC_TMICT, 2000000);	/* 10 ms */
-	rdmsr(MSR_GUEST_IDLE);
+	guest_rdmsr(MSR_GUEST_IDLE);
 	GUEST_ASSERT_EQ(apic_read(APIC_TMCCT), 0);
 	GUEST_ASSERT(irr_has(0x54));
 	GUEST_ASSERT_EQ(guest_irq_count[0x54], 0);

@@ -116,28 +116,9 @@ static volatile int vp1_ready;
 
 /* ---- guest helpers ---------------------------------------------------------- */
 
-static void cpuid(uint32_t leaf, uint32_t *r)
-{
-	asm volatile("cpuid" : "=a" (r[0]), "=b" (r[1]), "=c" (r[2]), "=d" (r[3])
-		     : "a" (leaf), "c" (0));
-}
-
-static uint64_t rdmsr(uint32_t msr)
-{
-	uint64_t v;
-
-	GUEST_ASSERT_EQ(guest_rdmsr_safe(msr, &v), -1);
-	return v;
-}
-
-static void wrmsr(uint32_t msr, uint64_t v)
-{
-	GUEST_ASSERT_EQ(guest_wrmsr_safe(msr, v), -1);
-}
-
 static uint64_t ref_now(void)
 {
-	return rdmsr(MSR_TIME_REF_COUNT);
+	return guest_rdmsr(MSR_TIME_REF_COUNT);
 }
 
 static uint64_t hv_call(uint64_t control, uint64_t in, uint64_t out)
@@ -156,16 +137,16 @@ static uint64_t hv_call(uint64_t control, uint64_t in, uint64_t out)
 
 static void hv_enable(void)
 {
-	wrmsr(MSR_GUEST_OS_ID, LINUX_OS_ID);
-	wrmsr(MSR_HYPERCALL, (uintptr_t)hv_page | 1);
+	guest_wrmsr(MSR_GUEST_OS_ID, LINUX_OS_ID);
+	guest_wrmsr(MSR_HYPERCALL, (uintptr_t)hv_page | 1);
 }
 
 /* SynIC on with VP @vp's pages, the APIC on, interrupts on. */
 static void synic_on(int vp)
 {
-	wrmsr(MSR_SIMP, (uintptr_t)simp[vp] | 1);
-	wrmsr(MSR_SIEFP, (uintptr_t)siefp[vp] | 1);
-	wrmsr(MSR_SCONTROL, 1);
+	guest_wrmsr(MSR_SIMP, (uintptr_t)simp[vp] | 1);
+	guest_wrmsr(MSR_SIEFP, (uintptr_t)siefp[vp] | 1);
+	guest_wrmsr(MSR_SCONTROL, 1);
 	guest_apic_enable();
 	asm volatile("sti");
 }
@@ -290,49 +271,49 @@ static void guest_msrs(uint64_t arg)
 	int i;
 
 	(void)arg;
-	cpuid(0x40000003, r);
+	guest_cpuid(0x40000003, r);
 	GUEST_ASSERT_EQ(r[0] & 0xc, 0xc);			/* SynIC and timer MSRs */
 	GUEST_ASSERT_EQ(r[1] & 0x30, 0x30);			/* PostMessages, SignalEvents */
 	GUEST_ASSERT(r[3] & (1u << 19));			/* direct-mode timers */
 	/* Reset values (TLFS "SynIC Registers", "Synthetic Timer Registers"). */
-	GUEST_ASSERT_EQ(rdmsr(MSR_SCONTROL), 0);
-	GUEST_ASSERT_EQ(rdmsr(MSR_SVERSION), 1);
-	GUEST_ASSERT_EQ(rdmsr(MSR_SIEFP), 0);
-	GUEST_ASSERT_EQ(rdmsr(MSR_SIMP), 0);
-	GUEST_ASSERT_EQ(rdmsr(MSR_EOM), 0);
+	GUEST_ASSERT_EQ(guest_rdmsr(MSR_SCONTROL), 0);
+	GUEST_ASSERT_EQ(guest_rdmsr(MSR_SVERSION), 1);
+	GUEST_ASSERT_EQ(guest_rdmsr(MSR_SIEFP), 0);
+	GUEST_ASSERT_EQ(guest_rdmsr(MSR_SIMP), 0);
+	GUEST_ASSERT_EQ(guest_rdmsr(MSR_EOM), 0);
 	for (i = 0; i < 16; i++)
-		GUEST_ASSERT_EQ(rdmsr(MSR_SINT(i)), SINT_MASKED);
+		GUEST_ASSERT_EQ(guest_rdmsr(MSR_SINT(i)), SINT_MASKED);
 	for (i = 0; i < 4; i++) {
-		GUEST_ASSERT_EQ(rdmsr(MSR_STIMER_CONFIG(i)), 0);
-		GUEST_ASSERT_EQ(rdmsr(MSR_STIMER_COUNT(i)), 0);
+		GUEST_ASSERT_EQ(guest_rdmsr(MSR_STIMER_CONFIG(i)), 0);
+		GUEST_ASSERT_EQ(guest_rdmsr(MSR_STIMER_COUNT(i)), 0);
 	}
 	/* RsvdP bits are kept as written. */
-	wrmsr(MSR_SCONTROL, 0xf00000001ULL);
-	GUEST_ASSERT_EQ(rdmsr(MSR_SCONTROL), 0xf00000001ULL);
-	wrmsr(MSR_SIMP, (uintptr_t)simp[0] | 0x7f0 | 1);
-	GUEST_ASSERT_EQ(rdmsr(MSR_SIMP), (uintptr_t)simp[0] | 0x7f0 | 1);
-	wrmsr(MSR_SIEFP, (uintptr_t)siefp[0] | 1);
-	GUEST_ASSERT_EQ(rdmsr(MSR_SIEFP), (uintptr_t)siefp[0] | 1);
-	wrmsr(MSR_SINT(3), 0x50 | SINT_AUTO_EOI | 0x1200 | (1ULL << 40));
-	GUEST_ASSERT_EQ(rdmsr(MSR_SINT(3)), 0x50 | SINT_AUTO_EOI | 0x1200 | (1ULL << 40));
+	guest_wrmsr(MSR_SCONTROL, 0xf00000001ULL);
+	GUEST_ASSERT_EQ(guest_rdmsr(MSR_SCONTROL), 0xf00000001ULL);
+	guest_wrmsr(MSR_SIMP, (uintptr_t)simp[0] | 0x7f0 | 1);
+	GUEST_ASSERT_EQ(guest_rdmsr(MSR_SIMP), (uintptr_t)simp[0] | 0x7f0 | 1);
+	guest_wrmsr(MSR_SIEFP, (uintptr_t)siefp[0] | 1);
+	GUEST_ASSERT_EQ(guest_rdmsr(MSR_SIEFP), (uintptr_t)siefp[0] | 1);
+	guest_wrmsr(MSR_SINT(3), 0x50 | SINT_AUTO_EOI | 0x1200 | (1ULL << 40));
+	GUEST_ASSERT_EQ(guest_rdmsr(MSR_SINT(3)), 0x50 | SINT_AUTO_EOI | 0x1200 | (1ULL << 40));
 	/* Vectors below 16 only while masked; SVERSION is read-only. */
 	GUEST_ASSERT_EQ(guest_wrmsr_safe(MSR_SINT(4), 15), GP);
-	GUEST_ASSERT_EQ(rdmsr(MSR_SINT(4)), SINT_MASKED);
-	wrmsr(MSR_SINT(4), SINT_MASKED | 0);
+	GUEST_ASSERT_EQ(guest_rdmsr(MSR_SINT(4)), SINT_MASKED);
+	guest_wrmsr(MSR_SINT(4), SINT_MASKED | 0);
 	GUEST_ASSERT_EQ(guest_wrmsr_safe(MSR_SVERSION, 1), GP);
 	/* EOM takes any value and reads as zero. */
-	wrmsr(MSR_EOM, 0x1234);
-	GUEST_ASSERT_EQ(rdmsr(MSR_EOM), 0);
+	guest_wrmsr(MSR_EOM, 0x1234);
+	GUEST_ASSERT_EQ(guest_rdmsr(MSR_EOM), 0);
 	/* Timer configuration: RsvdZ bits and direct-mode vectors below 16 #GP. */
 	GUEST_ASSERT_EQ(guest_wrmsr_safe(MSR_STIMER_CONFIG(0), 1ULL << 20), GP);
 	GUEST_ASSERT_EQ(guest_wrmsr_safe(MSR_STIMER_CONFIG(0), 1ULL << 13), GP);
 	GUEST_ASSERT_EQ(guest_wrmsr_safe(MSR_STIMER_CONFIG(0), STIMER_DIRECT |
 					 STIMER_VECTOR(5)), GP);
-	wrmsr(MSR_STIMER_COUNT(1), 12345);
-	GUEST_ASSERT_EQ(rdmsr(MSR_STIMER_COUNT(1)), 12345);
+	guest_wrmsr(MSR_STIMER_COUNT(1), 12345);
+	GUEST_ASSERT_EQ(guest_rdmsr(MSR_STIMER_COUNT(1)), 12345);
 	/* Enabled without a SINT (not direct): Enable is cleared at once. */
-	wrmsr(MSR_STIMER_CONFIG(1), STIMER_ENABLE | STIMER_PERIODIC);
-	GUEST_ASSERT_EQ(rdmsr(MSR_STIMER_CONFIG(1)), STIMER_PERIODIC);
+	guest_wrmsr(MSR_STIMER_CONFIG(1), STIMER_ENABLE | STIMER_PERIODIC);
+	GUEST_ASSERT_EQ(guest_rdmsr(MSR_STIMER_CONFIG(1)), STIMER_PERIODIC);
 	/* The SIM page was zeroed on enable, as a fresh overlay. */
 	GUEST_ASSERT_EQ(slot(0, 0)->type, 0);
 	v = ((volatile uint64_t *)simp[0])[100];
@@ -373,7 +354,7 @@ static void guest_denied(uint64_t timers)
 		guest_denied_range(MSR_STIMER_CONFIG(0), MSR_STIMER_COUNT(3), MSR_SINT(0));
 	else
 		guest_denied_range(MSR_SCONTROL, MSR_SINT(15), MSR_STIMER_CONFIG(0));
-	cpuid(0x40000003, r);
+	guest_cpuid(0x40000003, r);
 	GUEST_SYNC(r[3]);
 	GUEST_DONE();
 }
@@ -406,7 +387,7 @@ static void guest_host_messages(uint64_t arg)
 
 	(void)arg;
 	synic_on(0);
-	wrmsr(MSR_SINT(2), 0x60);
+	guest_wrmsr(MSR_SINT(2), 0x60);
 	GUEST_SYNC(1);
 	GUEST_ASSERT(wait_irq(0x60, 1));
 	GUEST_ASSERT_EQ(m->type, 0x1234);
@@ -417,14 +398,14 @@ static void guest_host_messages(uint64_t arg)
 	GUEST_ASSERT_EQ(m->flags & MSG_PENDING, MSG_PENDING);
 	GUEST_ASSERT_EQ(guest_irq_count[0x60], 1);
 	m->type = 0;
-	wrmsr(MSR_EOM, 0);
+	guest_wrmsr(MSR_EOM, 0);
 	GUEST_SYNC(3);				/* the VMM sees EPOLLOUT and posts again */
 	GUEST_ASSERT(wait_irq(0x60, 2));
 	GUEST_ASSERT_EQ(m->type, 0x1235);
 	GUEST_ASSERT(same(m->payload, "again", 6));
 	GUEST_ASSERT_EQ(m->flags, 0);
 	/* A SIM page outside guest RAM takes nothing. */
-	wrmsr(MSR_SIMP, (1ULL << 40) | 1);
+	guest_wrmsr(MSR_SIMP, (1ULL << 40) | 1);
 	GUEST_SYNC(4);
 	GUEST_DONE();
 }
@@ -453,7 +434,7 @@ static void guest_flags(uint64_t arg)
 {
 	(void)arg;
 	synic_on(0);
-	wrmsr(MSR_SINT(3), 0x61);
+	guest_wrmsr(MSR_SINT(3), 0x61);
 	GUEST_SYNC(1);
 	GUEST_ASSERT(wait_irq(0x61, 1));
 	GUEST_ASSERT_EQ(*flags_of(0, 3), 1ULL << 5);
@@ -464,7 +445,7 @@ static void guest_flags(uint64_t arg)
 	GUEST_SYNC(3);
 	GUEST_ASSERT(wait_irq(0x61, 2));
 	GUEST_ASSERT_EQ(flags_of(0, 3)[31], 1ULL << 63);	/* flag 2047 */
-	wrmsr(MSR_SIEFP, (uintptr_t)siefp[0]);		/* disabled */
+	guest_wrmsr(MSR_SIEFP, (uintptr_t)siefp[0]);		/* disabled */
 	GUEST_SYNC(4);
 	GUEST_DONE();
 }
@@ -494,8 +475,8 @@ static void guest_auto_eoi(uint64_t arg)
 {
 	(void)arg;
 	synic_on(0);
-	wrmsr(MSR_SINT(4), 0x70 | SINT_AUTO_EOI);
-	wrmsr(MSR_SINT(5), 0x50);
+	guest_wrmsr(MSR_SINT(4), 0x70 | SINT_AUTO_EOI);
+	guest_wrmsr(MSR_SINT(5), 0x50);
 	guest_apic_mode = GUEST_APIC_OFF;
 	GUEST_SYNC(1);
 	GUEST_ASSERT(wait_irq(0x70, 1));
@@ -540,10 +521,10 @@ static void guest_one_shot(uint64_t arg)
 
 	(void)arg;
 	synic_on(0);
-	wrmsr(MSR_SINT(3), 0x61);
+	guest_wrmsr(MSR_SINT(3), 0x61);
 	when = ref_now() + REF_SECOND / 100;
-	wrmsr(MSR_STIMER_COUNT(2), when);
-	wrmsr(MSR_STIMER_CONFIG(2), STIMER_ENABLE | STIMER_SINT(3));
+	guest_wrmsr(MSR_STIMER_COUNT(2), when);
+	guest_wrmsr(MSR_STIMER_CONFIG(2), STIMER_ENABLE | STIMER_SINT(3));
 	GUEST_ASSERT(wait_irq(0x61, 1));
 	GUEST_ASSERT(ref_now() >= when);		/* never before its time */
 	GUEST_ASSERT_EQ(m->type, MSG_TIMER_EXPIRED);
@@ -552,11 +533,11 @@ static void guest_one_shot(uint64_t arg)
 	GUEST_ASSERT_EQ(p->expiration, when);
 	GUEST_ASSERT(p->delivery >= when);
 	/* A one-shot timer disables itself. */
-	GUEST_ASSERT_EQ(rdmsr(MSR_STIMER_CONFIG(2)), STIMER_SINT(3));
+	GUEST_ASSERT_EQ(guest_rdmsr(MSR_STIMER_CONFIG(2)), STIMER_SINT(3));
 	/* A time in the past expires at once. */
 	m->type = 0;
-	wrmsr(MSR_STIMER_COUNT(2), 1);
-	wrmsr(MSR_STIMER_CONFIG(2), STIMER_ENABLE | STIMER_SINT(3));
+	guest_wrmsr(MSR_STIMER_COUNT(2), 1);
+	guest_wrmsr(MSR_STIMER_CONFIG(2), STIMER_ENABLE | STIMER_SINT(3));
 	GUEST_ASSERT(wait_irq(0x61, 2));
 	GUEST_ASSERT_EQ(p->expiration, 1);
 	GUEST_DONE();
@@ -579,7 +560,7 @@ static bool take_message(volatile struct hv_msg *m)
 	m->type = 0;
 	asm volatile("mfence" : : : "memory");
 	if (m->flags & MSG_PENDING)
-		wrmsr(MSR_EOM, 0);
+		guest_wrmsr(MSR_EOM, 0);
 	return true;
 }
 
@@ -591,10 +572,10 @@ static void guest_periodic(uint64_t arg)
 
 	(void)arg;
 	synic_on(0);
-	wrmsr(MSR_SINT(3), 0x61);
-	wrmsr(MSR_STIMER_COUNT(0), REF_SECOND / 1000);		/* 1 ms */
-	GUEST_ASSERT_EQ(rdmsr(MSR_STIMER_CONFIG(0)), 0);	/* no AutoEnable */
-	wrmsr(MSR_STIMER_CONFIG(0), STIMER_ENABLE | STIMER_PERIODIC | STIMER_SINT(3));
+	guest_wrmsr(MSR_SINT(3), 0x61);
+	guest_wrmsr(MSR_STIMER_COUNT(0), REF_SECOND / 1000);		/* 1 ms */
+	GUEST_ASSERT_EQ(guest_rdmsr(MSR_STIMER_CONFIG(0)), 0);	/* no AutoEnable */
+	guest_wrmsr(MSR_STIMER_CONFIG(0), STIMER_ENABLE | STIMER_PERIODIC | STIMER_SINT(3));
 	end = ref_now() + 5 * REF_SECOND;
 	while (got < 10 && ref_now() < end) {
 		if (m->type) {
@@ -606,7 +587,7 @@ static void guest_periodic(uint64_t arg)
 	}
 	GUEST_ASSERT(got >= 10);
 	/* Periodic timers stay enabled. */
-	GUEST_ASSERT(rdmsr(MSR_STIMER_CONFIG(0)) & STIMER_ENABLE);
+	GUEST_ASSERT(guest_rdmsr(MSR_STIMER_CONFIG(0)) & STIMER_ENABLE);
 
 	/* A busy slot: one message, MessagePending, nothing piles up. */
 	end = ref_now() + 5 * REF_SECOND;
@@ -621,8 +602,8 @@ static void guest_periodic(uint64_t arg)
 	GUEST_ASSERT(wait_irq(0x61, irqs + 1));		/* the waiting one, after EOM */
 
 	/* Count 0 stops it. */
-	wrmsr(MSR_STIMER_COUNT(0), 0);
-	GUEST_ASSERT_EQ(rdmsr(MSR_STIMER_CONFIG(0)) & STIMER_ENABLE, 0);
+	guest_wrmsr(MSR_STIMER_COUNT(0), 0);
+	GUEST_ASSERT_EQ(guest_rdmsr(MSR_STIMER_CONFIG(0)) & STIMER_ENABLE, 0);
 	take_message(m);
 	irqs = guest_irq_count[0x61];
 	spin(REF_SECOND / 50);
@@ -644,23 +625,23 @@ static void guest_auto_enable(uint64_t arg)
 
 	(void)arg;
 	synic_on(0);
-	wrmsr(MSR_SINT(3), 0x61);
+	guest_wrmsr(MSR_SINT(3), 0x61);
 	far = ref_now() + 100 * REF_SECOND;
-	wrmsr(MSR_STIMER_CONFIG(1), STIMER_AUTO_ENABLE | STIMER_SINT(3));
-	GUEST_ASSERT_EQ(rdmsr(MSR_STIMER_CONFIG(1)), STIMER_AUTO_ENABLE | STIMER_SINT(3));
-	wrmsr(MSR_STIMER_COUNT(1), far);
-	GUEST_ASSERT_EQ(rdmsr(MSR_STIMER_CONFIG(1)),
+	guest_wrmsr(MSR_STIMER_CONFIG(1), STIMER_AUTO_ENABLE | STIMER_SINT(3));
+	GUEST_ASSERT_EQ(guest_rdmsr(MSR_STIMER_CONFIG(1)), STIMER_AUTO_ENABLE | STIMER_SINT(3));
+	guest_wrmsr(MSR_STIMER_COUNT(1), far);
+	GUEST_ASSERT_EQ(guest_rdmsr(MSR_STIMER_CONFIG(1)),
 			STIMER_ENABLE | STIMER_AUTO_ENABLE | STIMER_SINT(3));
 	/* Count 0 disables, AutoEnable or not. */
-	wrmsr(MSR_STIMER_COUNT(1), 0);
-	GUEST_ASSERT_EQ(rdmsr(MSR_STIMER_CONFIG(1)), STIMER_AUTO_ENABLE | STIMER_SINT(3));
+	guest_wrmsr(MSR_STIMER_COUNT(1), 0);
+	GUEST_ASSERT_EQ(guest_rdmsr(MSR_STIMER_CONFIG(1)), STIMER_AUTO_ENABLE | STIMER_SINT(3));
 	/* Without a SINT AutoEnable cannot enable. */
-	wrmsr(MSR_STIMER_CONFIG(1), STIMER_AUTO_ENABLE);
-	wrmsr(MSR_STIMER_COUNT(1), far);
-	GUEST_ASSERT_EQ(rdmsr(MSR_STIMER_CONFIG(1)), STIMER_AUTO_ENABLE);
+	guest_wrmsr(MSR_STIMER_CONFIG(1), STIMER_AUTO_ENABLE);
+	guest_wrmsr(MSR_STIMER_COUNT(1), far);
+	GUEST_ASSERT_EQ(guest_rdmsr(MSR_STIMER_CONFIG(1)), STIMER_AUTO_ENABLE);
 	/* And it fires. */
-	wrmsr(MSR_STIMER_CONFIG(1), STIMER_AUTO_ENABLE | STIMER_SINT(3));
-	wrmsr(MSR_STIMER_COUNT(1), ref_now() + REF_SECOND / 200);
+	guest_wrmsr(MSR_STIMER_CONFIG(1), STIMER_AUTO_ENABLE | STIMER_SINT(3));
+	guest_wrmsr(MSR_STIMER_COUNT(1), ref_now() + REF_SECOND / 200);
 	GUEST_ASSERT(wait_irq(0x61, 1));
 	GUEST_ASSERT_EQ(slot(0, 3)->type, MSG_TIMER_EXPIRED);
 	GUEST_DONE();
@@ -680,11 +661,11 @@ static void guest_direct(uint64_t arg)
 
 	(void)arg;
 	synic_on(0);
-	wrmsr(MSR_STIMER_COUNT(3), REF_SECOND / 1000);
-	wrmsr(MSR_STIMER_CONFIG(3), STIMER_ENABLE | STIMER_PERIODIC | STIMER_DIRECT |
+	guest_wrmsr(MSR_STIMER_COUNT(3), REF_SECOND / 1000);
+	guest_wrmsr(MSR_STIMER_CONFIG(3), STIMER_ENABLE | STIMER_PERIODIC | STIMER_DIRECT |
 	      STIMER_VECTOR(0x62));
 	GUEST_ASSERT(wait_irq(0x62, 5));
-	wrmsr(MSR_STIMER_CONFIG(3), 0);
+	guest_wrmsr(MSR_STIMER_CONFIG(3), 0);
 	n = guest_irq_count[0x62];
 	spin(REF_SECOND / 50);
 	GUEST_ASSERT_EQ(guest_irq_count[0x62], n);
@@ -859,9 +840,9 @@ static void guest_routes(uint64_t arg)
 {
 	(void)arg;
 	synic_on(0);
-	wrmsr(MSR_SINT(6), 0x63);
-	wrmsr(MSR_SINT(7), 0x64 | SINT_POLLING);
-	wrmsr(MSR_SINT(8), 0x65);
+	guest_wrmsr(MSR_SINT(6), 0x63);
+	guest_wrmsr(MSR_SINT(7), 0x64 | SINT_POLLING);
+	guest_wrmsr(MSR_SINT(8), 0x65);
 	GUEST_SYNC(1);
 	GUEST_ASSERT(wait_irq(0x63, 1));
 	GUEST_ASSERT_EQ(flags_of(0, 6)[0], 1ULL << 12);
@@ -913,7 +894,7 @@ static void guest_vp1(uint64_t arg)
 {
 	(void)arg;
 	synic_on(1);
-	wrmsr(MSR_SINT(2), 0x66);
+	guest_wrmsr(MSR_SINT(2), 0x66);
 	vp1_ready = 1;
 	while (guest_irq_count[0x66] < 1)
 		asm volatile("sti; hlt");
@@ -987,15 +968,15 @@ static void guest_state(uint64_t arg)
 {
 	(void)arg;
 	synic_on(0);
-	wrmsr(MSR_SINT(2), 0x60 | SINT_AUTO_EOI);
-	wrmsr(MSR_STIMER_COUNT(1), 100 * REF_SECOND);
-	wrmsr(MSR_STIMER_CONFIG(1), STIMER_PERIODIC | STIMER_SINT(2));
+	guest_wrmsr(MSR_SINT(2), 0x60 | SINT_AUTO_EOI);
+	guest_wrmsr(MSR_STIMER_COUNT(1), 100 * REF_SECOND);
+	guest_wrmsr(MSR_STIMER_CONFIG(1), STIMER_PERIODIC | STIMER_SINT(2));
 	slot(0, 0)->type = 0x99;			/* survives a restore */
 	GUEST_SYNC(1);
 	/* What the VMM set. */
-	GUEST_ASSERT_EQ(rdmsr(MSR_SINT(9)), 0x68);
-	GUEST_ASSERT_EQ(rdmsr(MSR_SCONTROL), 1);
-	GUEST_ASSERT_EQ(rdmsr(MSR_SIMP), (uintptr_t)simp[0] | 1);
+	GUEST_ASSERT_EQ(guest_rdmsr(MSR_SINT(9)), 0x68);
+	GUEST_ASSERT_EQ(guest_rdmsr(MSR_SCONTROL), 1);
+	GUEST_ASSERT_EQ(guest_rdmsr(MSR_SIMP), (uintptr_t)simp[0] | 1);
 	GUEST_ASSERT_EQ(slot(0, 0)->type, 0x99);
 	/* A direct-mode timer the VMM armed fires. */
 	GUEST_ASSERT(wait_irq(0x69, 1));

@@ -71,7 +71,7 @@ volatile unsigned int guest_irq_seen;
 volatile int guest_apic_mode;
 guest_irq_hook_t volatile guest_irq_hook;
 
-static inline void guest_wrmsr(uint32_t msr, uint64_t val)
+static inline void wrmsr_raw(uint32_t msr, uint64_t val)
 {
 	asm volatile("wrmsr" : : "c" (msr), "a" ((uint32_t)val), "d" ((uint32_t)(val >> 32))
 		     : "memory");
@@ -87,7 +87,7 @@ void guest_apic_enable(void)
 void guest_apic_eoi(void)
 {
 	if (guest_apic_mode == GUEST_APIC_X2APIC)
-		guest_wrmsr(0x80b, 0);
+		wrmsr_raw(0x80b, 0);
 	else if (guest_apic_mode == GUEST_APIC_XAPIC)
 		*(volatile uint32_t *)(GUEST_APIC_MMIO + 0xb0) = 0;
 }

@@ -108,6 +108,27 @@ static inline int guest_wrmsr_safe(uint32_t msr, uint64_t val)
 	return guest_fault_vector;
 }
 
+/* RDMSR/WRMSR that must not fault: a fault fails the guest's assertion. */
+static inline uint64_t guest_rdmsr(uint32_t msr)
+{
+	uint64_t v;
+
+	GUEST_ASSERT_EQ(guest_rdmsr_safe(msr, &v), -1);
+	return v;
+}
+
+static inline void guest_wrmsr(uint32_t msr, uint64_t v)
+{
+	GUEST_ASSERT_EQ(guest_wrmsr_safe(msr, v), -1);
+}
+
+/* CPUID leaf @leaf, subleaf 0, into r[0..3] = EAX, EBX, ECX, EDX. */
+static inline void guest_cpuid(uint32_t leaf, uint32_t *r)
+{
+	asm volatile("cpuid" : "=a" (r[0]), "=b" (r[1]), "=c" (r[2]), "=d" (r[3])
+		     : "a" (leaf), "c" (0));
+}
+
 /* ---- on the host --------------------------------------------------------- */
 
 /*
