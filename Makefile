@@ -117,7 +117,7 @@ check: all kmod-stock $(if $(WANT_DEBUG),kmod-debug) selftests tools vmm-tests
 	python3 tests/harness/run.py --build $(BUILD) --stock-release "$(STOCK_RELEASE)" \
 		$(if $(WANT_DEBUG),--debug-dir "$(DEBUG_DIR)") --profiles '$(PROFILES)' --tests '$(TESTS)'
 
-demo: kmod-stock selftests
+demo: kmod kmod-stock selftests $(BUILD)/hvctl $(BUILD)/hvkm-vmm
 	python3 tests/harness/live.py --build $(BUILD) --stock-release "$(STOCK_RELEASE)" demo
 
 # Exit costs on hvkm and on KVM in the same test VM (docs/performance.md).
