@@ -44,7 +44,7 @@ has() {
 	if grep -q -- "$1" "$OUT"; then result 0 "$2"; else result 1 "$2" "no '$1'"; fi
 }
 
-echo "1..38"
+echo "1..42"
 expect 0 create hvctl create l2 --kernel "$L2/vmlinuz" --initrd "$L2/initrd.cpio.gz" \
 	--cmdline "$L2_CMDLINE hvkm.stay=1" --memory "$L2_MEMORY" --cpus 1
 expect 6 create_exists hvctl create l2 --kernel "$L2/vmlinuz"
@@ -86,6 +86,23 @@ if grep -q "hvkm-l2: read 'ping' from ttyS0" "$HVKM_STATE_DIR/l2/console.log"; t
 else
 	result 1 guest_read_console_input "no 'read 'ping'' in console.log"
 fi
+
+# A reset restarts the VM (hvkm-vmm's default): the guest boots again.
+expect 0 console_reboot sh -c '(sleep 1; printf "reboot\n"; sleep 2; printf "\035") | hvctl console l2'
+i=0
+while [ "$(grep -c "hvkm-l2: staying up" "$HVKM_STATE_DIR/l2/console.log")" -lt 2 ] && [ $i -lt 400 ]; do
+	sleep 1
+	i=$((i + 1))
+done
+echo "# guest up again after ${i} s"
+if [ "$(grep -c "Linux version" "$HVKM_STATE_DIR/l2/console.log")" -ge 2 ] &&
+   grep -q "the guest reset the machine: restart 1" "$HVKM_STATE_DIR/l2/vmm.log"; then
+	result 0 reset_restarts_the_vm
+else
+	result 1 reset_restarts_the_vm "no second boot in console.log, or no restart line in vmm.log"
+fi
+expect 0 list_after_restart hvctl list
+if grep -q "^l2  *running" "$OUT"; then result 0 running_after_restart; else result 1 running_after_restart "not running"; fi
 
 # The guest's busybox init has no ACPI daemon: it ignores the power button.
 expect 11 stop_power_button_ignored hvctl stop l2 --timeout 5

@@ -16,13 +16,15 @@ echo "<2>hvkm-l2: init $($bb uname -r) up $($bb cut -d' ' -f1 /proc/uptime)" >/d
 $bb timeout 30 $bb sh -c 'echo "hvkm-l2: tty written with interrupts" >/dev/ttyS0'
 irqs=$($bb grep -E '^ *(0|2|4|9|LOC|CAL|HVS|HYP):' /proc/interrupts | $bb tr -s ' \n' ' ')
 echo "<2>hvkm-l2: interrupts: $irqs" >/dev/kmsg
-# hvctl.sh's guest stays up (and ignores the power button it does not have),
-# reporting the lines it reads from COM1 (hvctl console's input).
+# hvctl.sh's guest stays up (and ignores the power button: no acpid),
+# reporting the lines it reads from COM1 (hvctl console's input); the line
+# "reboot" makes it reset the machine, which hvkm-vmm restarts.
 if /bin/busybox grep -q hvkm.stay /proc/cmdline; then
 	echo "<2>hvkm-l2: staying up" >/dev/kmsg
 	while :; do
 		if read -r line </dev/ttyS0; then
 			echo "<2>hvkm-l2: read '$line' from ttyS0" >/dev/kmsg
+			[ "$line" = reboot ] && $bb reboot -f
 		else
 			/bin/busybox sleep 1
 		fi

@@ -132,6 +132,8 @@ def ship_l2_guest(kernel, dest):
         "generation": 1,
         "memory": L2_MEMORY_MIB,
         "cpus": 1,
+        # linux_boot's guest ends with a reset, which ends hvkm-vmm (status 0).
+        "on_reset": "exit",
         "boot": {"kernel": "/lib/hvkm/l2/vmlinuz", "initrd": "/lib/hvkm/l2/initrd.cpio.gz",
                  "cmdline": L2_CMDLINE},
         "serial": [{"port": "com1", "output": "/tmp/l2-console.log"}],

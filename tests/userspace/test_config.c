@@ -33,9 +33,20 @@ int main(void)
 	config_free(&cfg);
 
 	CHECK(parse(&cfg, "{\"name\":\"m\",\"boot\":{\"kernel\":\"/k\"}}", err, sizeof(err)) == 0 &&
-	      cfg.memory_mib == 256 && cfg.cpus == 1 && !cfg.initrd && !cfg.nr_serial,
-	      "minimal_config_defaults");
+	      cfg.memory_mib == 256 && cfg.cpus == 1 && !cfg.initrd && !cfg.nr_serial &&
+	      !cfg.exit_on_reset, "minimal_config_defaults");
 	config_free(&cfg);
+
+	CHECK(parse(&cfg, "{\"name\":\"m\",\"boot\":{\"kernel\":\"/k\"},\"on_reset\":\"exit\"}", err,
+		    sizeof(err)) == 0 && cfg.exit_on_reset, "on_reset_exit");
+	config_free(&cfg);
+	CHECK(parse(&cfg, "{\"name\":\"m\",\"boot\":{\"kernel\":\"/k\"},\"on_reset\":\"restart\"}",
+		    err, sizeof(err)) == 0 && !cfg.exit_on_reset, "on_reset_restart");
+	config_free(&cfg);
+	CHECK(parse(&cfg, "{\"name\":\"m\",\"boot\":{\"kernel\":\"/k\"},\"on_reset\":\"halt\"}", err,
+		    sizeof(err)) == -EINVAL && strstr(err, "on_reset"), "on_reset_bad_value");
+	CHECK(parse(&cfg, "{\"name\":\"m\",\"boot\":{\"kernel\":\"/k\"},\"on_reset\":1}", err,
+		    sizeof(err)) == -EINVAL && strstr(err, "on_reset"), "on_reset_not_a_string");
 
 	CHECK(parse(&cfg, "{\"name\":\"m\",\"boot\":{\"kernel\":\"/k\"},\"memroy\":1}", err,
 		    sizeof(err)) == -EINVAL && strstr(err, "memroy"), "unknown_key_named");

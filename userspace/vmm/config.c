@@ -176,6 +176,14 @@ static int parse_top(struct config *cfg, json_object *root, char *err, size_t er
 		} else if (!strcmp(key, "cpus")) {
 			ret = get_uint(v, "cpus", 1, CONFIG_MAX_CPUS, &n, err, errlen);
 			cfg->cpus = (unsigned int)n;
+		} else if (!strcmp(key, "on_reset")) {
+			const char *what = json_object_get_string(v);
+
+			if (!json_object_is_type(v, json_type_string) ||
+			    (strcmp(what, "restart") && strcmp(what, "exit")))
+				ret = fail(err, errlen, "on_reset: \"restart\" or \"exit\"");
+			else
+				cfg->exit_on_reset = !strcmp(what, "exit");
 		} else if (!strcmp(key, "boot")) {
 			ret = parse_boot(cfg, v, err, errlen);
 		} else if (!strcmp(key, "serial")) {

@@ -10,6 +10,7 @@
 #ifndef HVKM_VMM_CONFIG_H
 #define HVKM_VMM_CONFIG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -31,6 +32,7 @@ struct config {
 	unsigned int generation;	/* 1: BIOS-style machine, direct Linux boot */
 	uint64_t memory_mib;
 	unsigned int cpus;
+	bool exit_on_reset;		/* "on_reset": "exit"; else a reset restarts the VM */
 	char *kernel, *initrd, *cmdline;
 	struct config_serial serial[CONFIG_MAX_SERIAL];
 	unsigned int nr_serial;

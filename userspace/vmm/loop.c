@@ -98,6 +98,9 @@ void loop_stop(struct loop *loop)
 		return;
 	pthread_join(loop->thread, NULL);
 	loop->running = 0;
+	/* Consumed, so that the loop can run again (a VM restart). */
+	if (read(loop->stop_fd, &one, sizeof(one)) != sizeof(one))
+		return;
 }
 
 void loop_free(struct loop *loop)

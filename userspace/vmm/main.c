@@ -2,7 +2,8 @@
 /*
  * hvkm-vmm: runs one VM on hvkm from a JSON configuration (docs/vmm.md).
  *
- * Exit status: 0 the guest reset the machine, 1 hvkm-vmm failed (setup, or
+ * A guest that resets the machine is started again, unless the configuration
+ * says "on_reset": "exit".  Exit status: 0 the guest reset the machine, 1 hvkm-vmm failed (setup, or
  * an exit it cannot handle), 2 bad usage or configuration, 3 the guest
  * reported a crash, 4 the guest powered the machine off (ACPI S5), 5 stopped
  * by the control socket's "quit".
@@ -23,9 +24,42 @@ static void usage(FILE *out)
 	fprintf(out,
 		"usage: hvkm-vmm [-v] [--control PATH] CONFIG.json\n"
 		"\n"
-		"Runs the VM CONFIG.json describes until the guest resets it or powers it off.\n"
+		"Runs the VM CONFIG.json describes until the guest powers it off (a reset\n"
+		"restarts it, unless CONFIG says \"on_reset\": \"exit\").\n"
 		"  -v              report the boot layout, unclaimed accesses and exit counts on stderr\n"
 		"  --control PATH  serve the JSON control protocol on a unix socket at PATH\n");
+}
+
+/* Run the VM, restarting it after resets unless told not to: the exit status. */
+static int run_until_end(struct vm *vm, const struct config *cfg)
+{
+	unsigned int restarts = 0;
+
+	for (;;) {
+		switch (vm_run(vm)) {
+		case VM_STOP_RESET:
+			if (cfg->exit_on_reset) {
+				fprintf(stderr, "hvkm-vmm: %s: the guest reset the machine\n", cfg->name);
+				return EXIT_RESET;
+			}
+			fprintf(stderr, "hvkm-vmm: %s: the guest reset the machine: restart %u\n",
+				cfg->name, ++restarts);
+			if (vm_restart(vm))
+				return EXIT_FAILED;
+			break;
+		case VM_STOP_CRASH:
+			fprintf(stderr, "hvkm-vmm: %s: the guest crashed\n", cfg->name);
+			return EXIT_CRASH;
+		case VM_STOP_QUIT:
+			fprintf(stderr, "hvkm-vmm: %s: stopped by the control socket\n", cfg->name);
+			return EXIT_QUIT;
+		case VM_STOP_POWEROFF:
+			fprintf(stderr, "hvkm-vmm: %s: the guest powered the machine off\n", cfg->name);
+			return EXIT_POWEROFF;
+		default:
+			return EXIT_FAILED;
+		}
+	}
 }
 
 int main(int argc, char **argv)
@@ -74,27 +108,7 @@ int main(int argc, char **argv)
 		config_free(&cfg);
 		return EXIT_FAILED;
 	}
-	switch (vm_run(&vm)) {
-	case VM_STOP_RESET:
-		if (verbose)
-			fprintf(stderr, "hvkm-vmm: %s: the guest reset the machine\n", cfg.name);
-		status = EXIT_RESET;
-		break;
-	case VM_STOP_CRASH:
-		status = EXIT_CRASH;
-		break;
-	case VM_STOP_QUIT:
-		status = EXIT_QUIT;
-		break;
-	case VM_STOP_POWEROFF:
-		if (verbose)
-			fprintf(stderr, "hvkm-vmm: %s: the guest powered the machine off\n", cfg.name);
-		status = EXIT_POWEROFF;
-		break;
-	default:
-		status = EXIT_FAILED;
-		break;
-	}
+	status = run_until_end(&vm, &cfg);
 	vm_destroy(&vm);
 	control_free(&control);
 	config_free(&cfg);

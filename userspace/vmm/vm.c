@@ -159,22 +159,37 @@ static void vm_serial_input(void *opaque, uint32_t events)
 	pthread_mutex_unlock(&vm->dev_lock);
 }
 
-static int vm_create_devices(struct vm *vm)
+/*
+ * The devices as after power-on, which is also what a reset gives them; the
+ * RTC is not among them: its clock and CMOS RAM survive a reset, as on a PC.
+ */
+static void vm_reset_devices(struct vm *vm)
 {
-	const struct config *cfg = vm->cfg;
 	unsigned int i;
-	int ret;
 
 	pic_init(&vm->pic, vm_pic_notify, vm);
 	ioapic_init(&vm->ioapic, 0, vm_ioapic_send, vm_ioapic_eoi_exits, vm);
 	pit_init(&vm->pit, vm_isa_line(vm, 0), monotonic_ns, NULL);
 	vm->pit.rearm = vm_pit_rearm;
 	vm->pit.opaque = vm;
-	rtc_init(&vm->rtc, wall_seconds, NULL);
 	i8042_init(&vm->kbc, vm_reset_line, vm);
 	reset_control_init(&vm->rst, vm_reset_line, vm);
-	fw_cfg_init(&vm->fw_cfg, vm->ram_size, (uint16_t)cfg->cpus);
+	fw_cfg_init(&vm->fw_cfg, vm->ram_size, (uint16_t)vm->cfg->cpus);
 	acpi_pm_init(&vm->pm, vm_isa_line(vm, ACPI_SCI_IRQ), monotonic_ns, NULL, vm_poweroff, vm);
+	for (i = 0; i < CONFIG_MAX_SERIAL; i++)
+		if (vm->serial_present[i])
+			serial_init(&vm->serial[i], com_base[i], vm_isa_line(vm, com_irq[i]),
+				    vm->serial_backend[i].uart_fd);
+}
+
+static int vm_create_devices(struct vm *vm)
+{
+	const struct config *cfg = vm->cfg;
+	unsigned int i;
+	int ret;
+
+	vm_reset_devices(vm);
+	rtc_init(&vm->rtc, wall_seconds, NULL);
 	ret = pic_register(&vm->pic, &vm->io);
 	if (!ret)
 		ret = ioapic_register(&vm->ioapic, &vm->mmio);
@@ -223,9 +238,19 @@ static int vm_create_devices(struct vm *vm)
 	return ret;
 }
 
-static int vm_create_ram(struct vm *vm)
+/* The partition's memory slots for the RAM hvkm-vmm has mapped. */
+static int vm_register_ram(struct vm *vm)
 {
 	struct hvkm_memory_region r = { .slot = 0 };
+
+	r.guest_phys_addr = 0;
+	r.size = vm->ram_size;
+	r.userspace_addr = (uintptr_t)vm->ram;
+	return ioctl(vm->fd, HVKM_SET_MEMORY_REGION, &r) ? -errno : 0;
+}
+
+static int vm_create_ram(struct vm *vm)
+{
 	uint8_t *area;
 
 	vm->ram_size = vm->cfg->memory_mib * MIB;
@@ -239,18 +264,55 @@ static int vm_create_ram(struct vm *vm)
 		munmap(area, (size_t)(vm->ram - area));
 	munmap(vm->ram + vm->ram_size, (size_t)(area + HUGE_2M - vm->ram));
 	madvise(vm->ram, vm->ram_size, MADV_HUGEPAGE);
-	r.guest_phys_addr = 0;
-	r.size = vm->ram_size;
-	r.userspace_addr = (uintptr_t)vm->ram;
-	return ioctl(vm->fd, HVKM_SET_MEMORY_REGION, &r) ? -errno : 0;
+	return vm_register_ram(vm);
+}
+
+/* A partition with its CPUID table, one VP per configured CPU. */
+static int vm_create_partition(struct vm *vm)
+{
+	struct hvkm_create_partition cp = { .max_vps = vm->cfg->cpus };
+	struct hvkm_cpuid_entry entries[CPUID_MAX_ENTRIES];
+	struct hvkm_cpuid cpuid = { .entries = (uintptr_t)entries };
+	unsigned int i;
+	int ret;
+
+	vm->fd = ioctl(vm->dev_fd, HVKM_CREATE_PARTITION, &cp);
+	if (vm->fd < 0) {
+		ret = -errno;
+		fprintf(stderr, "hvkm-vmm: HVKM_CREATE_PARTITION: %s\n", strerror(errno));
+		return ret;
+	}
+	cpuid.nent = cpuid_build(entries, vm->cfg->cpus);
+	if (ioctl(vm->fd, HVKM_SET_CPUID, &cpuid)) {
+		ret = -errno;
+		fprintf(stderr, "hvkm-vmm: HVKM_SET_CPUID: %s\n", strerror(errno));
+		return ret;
+	}
+	for (i = 0; i < vm->cfg->cpus; i++) {
+		ret = vp_create(vm, &vm->vps[i], i);
+		if (ret) {
+			fprintf(stderr, "hvkm-vmm: HVKM_CREATE_VP %u: %s\n", i, strerror(-ret));
+			return ret;
+		}
+		vm->nr_vps++;
+	}
+	return 0;
+}
+
+static void vm_destroy_partition(struct vm *vm)
+{
+	unsigned int i;
+
+	for (i = 0; i < vm->nr_vps; i++)
+		vp_destroy(&vm->vps[i]);
+	vm->nr_vps = 0;
+	if (vm->fd >= 0)
+		close(vm->fd);
+	vm->fd = -1;
 }
 
 int vm_create(struct vm *vm, const struct config *cfg, bool verbose)
 {
-	struct hvkm_create_partition cp = { .max_vps = cfg->cpus };
-	struct hvkm_cpuid_entry entries[CPUID_MAX_ENTRIES];
-	struct hvkm_cpuid cpuid = { .entries = (uintptr_t)entries };
-	unsigned int i;
 	int ret;
 
 	memset(vm, 0, sizeof(*vm));
@@ -277,40 +339,54 @@ int vm_create(struct vm *vm, const struct config *cfg, bool verbose)
 		fprintf(stderr, "hvkm-vmm: hvkm API version mismatch\n");
 		return -EPROTO;
 	}
-	vm->fd = ioctl(vm->dev_fd, HVKM_CREATE_PARTITION, &cp);
-	if (vm->fd < 0) {
-		ret = -errno;
-		fprintf(stderr, "hvkm-vmm: HVKM_CREATE_PARTITION: %s\n", strerror(errno));
+	vm->vps = calloc(cfg->cpus, sizeof(*vm->vps));
+	if (!vm->vps)
+		return -ENOMEM;
+	ret = vm_create_partition(vm);
+	if (ret)
 		return ret;
-	}
-	cpuid.nent = cpuid_build(entries, cfg->cpus);
-	if (ioctl(vm->fd, HVKM_SET_CPUID, &cpuid)) {
-		ret = -errno;
-		fprintf(stderr, "hvkm-vmm: HVKM_SET_CPUID: %s\n", strerror(errno));
-		return ret;
-	}
 	ret = vm_create_ram(vm);
 	if (ret) {
 		fprintf(stderr, "hvkm-vmm: guest RAM: %s\n", strerror(-ret));
 		return ret;
 	}
 	ret = vm_create_devices(vm);
-	if (ret) {
+	if (ret)
 		fprintf(stderr, "hvkm-vmm: devices: %s\n", strerror(-ret));
+	return ret;
+}
+
+/*
+ * A reset restarts the VM as a power cycle would, short of the process: a
+ * new partition (so every VP, local APIC, SynIC and Hyper-V MSR starts from
+ * scratch), RAM zeroed, the devices reset, the kernel loaded again.  The
+ * serial backends, their clients and the control socket stay.
+ */
+int vm_restart(struct vm *vm)
+{
+	int ret;
+
+	vm_destroy_partition(vm);
+	/* Zeroed: MADV_REMOVE for shared memory, MADV_DONTNEED for private. */
+	if (madvise(vm->ram, vm->ram_size, MADV_REMOVE) &&
+	    madvise(vm->ram, vm->ram_size, MADV_DONTNEED)) {
+		ret = -errno;
+		fprintf(stderr, "hvkm-vmm: clearing guest RAM: %s\n", strerror(errno));
 		return ret;
 	}
-	vm->vps = calloc(cfg->cpus, sizeof(*vm->vps));
-	if (!vm->vps)
-		return -ENOMEM;
-	for (i = 0; i < cfg->cpus; i++) {
-		ret = vp_create(vm, &vm->vps[i], i);
-		if (ret) {
-			fprintf(stderr, "hvkm-vmm: HVKM_CREATE_VP %u: %s\n", i, strerror(-ret));
-			return ret;
-		}
-		vm->nr_vps++;
-	}
-	return 0;
+	pthread_mutex_lock(&vm->dev_lock);
+	vm_reset_devices(vm);
+	vm_pit_rearm(vm);
+	pthread_mutex_unlock(&vm->dev_lock);
+	ret = vm_create_partition(vm);
+	if (!ret)
+		ret = vm_register_ram(vm);
+	if (ret)
+		return ret;
+	pthread_mutex_lock(&vm->stop_lock);
+	vm->stop = VM_RUNNING;
+	pthread_mutex_unlock(&vm->stop_lock);
+	return vm_load_linux(vm);
 }
 
 static int read_file(const char *path, uint8_t **buf, size_t *len)
@@ -514,18 +590,14 @@ void vm_destroy(struct vm *vm)
 {
 	unsigned int i;
 
-	for (i = 0; i < vm->nr_vps; i++)
-		vp_destroy(&vm->vps[i]);
+	vm_destroy_partition(vm);
 	free(vm->vps);
 	vm->vps = NULL;
-	vm->nr_vps = 0;
 	loop_free(&vm->loop);
 	if (vm->pit_timer_fd >= 0)
 		close(vm->pit_timer_fd);
 	for (i = 0; i < CONFIG_MAX_SERIAL; i++)
 		serial_backend_close(&vm->serial_backend[i]);
-	if (vm->fd >= 0)
-		close(vm->fd);
 	if (vm->dev_fd >= 0)
 		close(vm->dev_fd);
 	if (vm->ram)

@@ -85,6 +85,7 @@ struct vm {
 int vm_create(struct vm *vm, const struct config *cfg, bool verbose);
 int vm_load_linux(struct vm *vm);
 int vm_run(struct vm *vm);		/* until the VM stops: its enum vm_stop */
+int vm_restart(struct vm *vm);		/* after VM_STOP_RESET: power-on state again, booted */
 void vm_destroy(struct vm *vm);
 
 void vm_request_stop(struct vm *vm, enum vm_stop why);
