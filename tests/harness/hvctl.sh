@@ -39,6 +39,22 @@ expect() {
 		result 0 "$what"
 	fi
 }
+# wait_up N: until the guest has said it stays up N times, or 300 s (of
+# uptime: a loaded debug VM makes sleep loops slow) have passed; a guest not
+# up by then is diagnosed and its console's last lines shown.
+wait_up() {
+	t0=$(cut -d. -f1 /proc/uptime)
+	while [ "$(grep -c "hvkm-l2: staying up" "$HVKM_STATE_DIR/l2/console.log" 2>/dev/null)" -lt "$1" ]; do
+		if [ $(($(cut -d. -f1 /proc/uptime) - t0)) -ge 300 ]; then
+			echo "# guest not up (boot $1) after 300 s; its console's last lines:"
+			tr -d '\r' <"$HVKM_STATE_DIR/l2/console.log" | tail -n 25 | sed 's/^/#   /'
+			diagnose
+			return
+		fi
+		sleep 1
+	done
+	echo "# guest up (boot $1) after $(($(cut -d. -f1 /proc/uptime) - t0)) s"
+}
 # has PATTERN description: the last command's output matches
 has() {
 	if grep -q -- "$1" "$OUT"; then result 0 "$2"; else result 1 "$2" "no '$1'"; fi
@@ -69,13 +85,7 @@ has '"state": "running"' list_json_running
 
 # The guest's /init writes its marker late in the boot; then COM1's socket
 # replays it to a console that attaches (the log has it too).
-i=0
-while ! grep -q "hvkm-l2: staying up" "$HVKM_STATE_DIR/l2/console.log" 2>/dev/null && [ $i -lt 400 ]; do
-	sleep 1
-	i=$((i + 1))
-done
-echo "# guest up after ${i} s"
-[ $i -lt 400 ] || diagnose
+wait_up 1
 expect 0 console_detach sh -c '(sleep 2; printf "\035") | hvctl console l2'
 has "hvkm-l2: init" console_shows_marker
 has "hvkm-l2: tty written with interrupts" console_shows_tty_line
@@ -89,12 +99,7 @@ fi
 
 # A reset restarts the VM (hvkm-vmm's default): the guest boots again.
 expect 0 console_reboot sh -c '(sleep 1; printf "reboot\n"; sleep 2; printf "\035") | hvctl console l2'
-i=0
-while [ "$(grep -c "hvkm-l2: staying up" "$HVKM_STATE_DIR/l2/console.log")" -lt 2 ] && [ $i -lt 400 ]; do
-	sleep 1
-	i=$((i + 1))
-done
-echo "# guest up again after ${i} s"
+wait_up 2
 if [ "$(grep -c "Linux version" "$HVKM_STATE_DIR/l2/console.log")" -ge 2 ] &&
    grep -q "the guest reset the machine: restart 1" "$HVKM_STATE_DIR/l2/vmm.log"; then
 	result 0 reset_restarts_the_vm

@@ -48,7 +48,7 @@ SELFTESTS = [
     # hvkm-vmm boots Debian's stock kernel as a nested guest (l2boot.sh).
     vm.Step("linux_boot", 750, "hvkm-l2boot"),
     # hvctl runs the same guest's lifecycle through hvkm-vmm's control socket (hvctl.sh).
-    vm.Step("hvctl_lifecycle", 600, "hvkm-hvctl"),
+    vm.Step("hvctl_lifecycle", 900, "hvkm-hvctl"),
 ]
 
 PROFILES = {
