@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-// sources: linux_boot.c
+// sources: linux_boot.c e820.c
 /*
  * The bzImage loader on synthetic images (every header field under test's
  * control) and on the host's own Debian kernel, into a buffer standing for
