@@ -62,7 +62,8 @@ static void fill_pattern(size_t from, size_t to, uint8_t seed)
 static void make_elf(uint32_t flags, uint32_t vaddr, uint32_t paddr)
 {
 	Elf32_Ehdr eh = {
-		.e_ident = { ELFMAG0, ELFMAG1, ELFMAG2, ELFMAG3, ELFCLASS32, ELFDATA2LSB, EV_CURRENT },
+		.e_ident = { ELFMAG0, ELFMAG1, ELFMAG2, ELFMAG3, ELFCLASS32, ELFDATA2LSB,
+			     EV_CURRENT },
 		.e_type = ET_EXEC,
 		.e_machine = EM_386,
 		.e_version = EV_CURRENT,

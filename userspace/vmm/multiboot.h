@@ -19,7 +19,8 @@
 #define MB_HFLAG_MEMORY_INFO	(1u << 1)	/* mem_* (and mmap_*) wanted */
 #define MB_HFLAG_VIDEO_MODE	(1u << 2)	/* a video mode table wanted */
 #define MB_HFLAG_ADDRESS	(1u << 16)	/* header_addr..entry_addr are valid */
-#define MB_HFLAG_REQUIRED_MASK	0xffffu		/* bits a loader must refuse if it cannot honour them */
+/* Bits a loader must refuse if it cannot honour them. */
+#define MB_HFLAG_REQUIRED_MASK	0xffffu
 
 /* Section 3.2: EAX at entry. */
 #define MB_BOOTLOADER_MAGIC	0x2badb002u

@@ -57,7 +57,8 @@ int vm_load_multiboot(struct vm *vm, const uint8_t *kernel, size_t kernel_len,
 		}
 		r = vm_read_file(path, &data[i], &mods[i].size);
 		if (r) {
-			fprintf(stderr, "hvkm-vmm: boot.modules[%u]: %s: %s\n", i, path, strerror(-r));
+			fprintf(stderr, "hvkm-vmm: boot.modules[%u]: %s: %s\n", i, path,
+				strerror(-r));
 			free(path);
 			goto out;
 		}
