@@ -39,7 +39,15 @@ VMM_TESTS := $(patsubst tests/userspace/%.c,$(BUILD)/userspace-tests/%,$(wildcar
 VMM_TEST_CFLAGS := -O1 -g -Wall -Wextra -Werror -Iuapi -Iuserspace/vmm -fsanitize=address,undefined \
 	-fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
-.PHONY: all kmod kmod-stock kmod-debug debug-kernel selftests tools check demo bench deps clean vmm-tests
+# The Multiboot test kernel (tests/guest/multiboot/), as an ELF kernel and as
+# a flat binary whose Multiboot header gives its load addresses.
+MB_GUEST_DIR := tests/guest/multiboot
+MB_GUEST := $(BUILD)/multiboot/mbtest.elf $(BUILD)/multiboot/mbtest-aout.bin
+MB_GUEST_CFLAGS := -m32 -march=i686 -ffreestanding -nostdlib -fno-pic -fno-pie -fno-stack-protector \
+	-mgeneral-regs-only -fno-asynchronous-unwind-tables -O2 -g -Wall -Wextra -Werror
+MB_GUEST_LDFLAGS := -m elf_i386 -T $(MB_GUEST_DIR)/link.ld --build-id=none --no-warn-rwx-segments -nostdlib
+
+.PHONY: all kmod kmod-stock kmod-debug debug-kernel selftests tools check demo bench deps clean vmm-tests multiboot-guest
 
 all: kmod $(BUILD)/hvctl $(BUILD)/hvkm-vmm
 
@@ -104,6 +112,24 @@ $(BUILD)/selftests/hvkm-vmm: $(VMM_SOURCES) $(VMM_HEADERS) uapi/linux/hvkm.h
 	@mkdir -p $(BUILD)/selftests
 	$(CC) $(USER_CFLAGS) -static -o $@ $(VMM_SOURCES) $(VMM_LIBS)
 
+multiboot-guest: $(MB_GUEST)
+$(BUILD)/multiboot/main.o: $(MB_GUEST_DIR)/main.c
+	@mkdir -p $(BUILD)/multiboot
+	$(CC) $(MB_GUEST_CFLAGS) -c -o $@ $<
+$(BUILD)/multiboot/entry-elf.o: $(MB_GUEST_DIR)/entry.S
+	@mkdir -p $(BUILD)/multiboot
+	$(CC) $(MB_GUEST_CFLAGS) -c -o $@ $<
+$(BUILD)/multiboot/entry-aout.o: $(MB_GUEST_DIR)/entry.S
+	@mkdir -p $(BUILD)/multiboot
+	$(CC) $(MB_GUEST_CFLAGS) -DMB_ADDRESS_FIELDS -c -o $@ $<
+$(BUILD)/multiboot/mbtest.elf: $(BUILD)/multiboot/entry-elf.o $(BUILD)/multiboot/main.o $(MB_GUEST_DIR)/link.ld
+	$(LD) $(MB_GUEST_LDFLAGS) -o $@ $(BUILD)/multiboot/entry-elf.o $(BUILD)/multiboot/main.o
+$(BUILD)/multiboot/mbtest-aout.elf: $(BUILD)/multiboot/entry-aout.o $(BUILD)/multiboot/main.o $(MB_GUEST_DIR)/link.ld
+	$(LD) $(MB_GUEST_LDFLAGS) -o $@ $(BUILD)/multiboot/entry-aout.o $(BUILD)/multiboot/main.o
+# The flat image starts at load_addr: objcopy drops the bss, which bss_end_addr covers.
+$(BUILD)/multiboot/mbtest-aout.bin: $(BUILD)/multiboot/mbtest-aout.elf
+	objcopy -O binary $< $@
+
 # checkpatch.pl and the files it reads, from Debian's linux-source-6.1.
 tools: $(BUILD)/tools/checkpatch.pl
 $(BUILD)/tools/checkpatch.pl:
@@ -113,7 +139,7 @@ $(BUILD)/tools/checkpatch.pl:
 		linux-source-6.1/scripts/const_structs.checkpatch
 	touch $@
 
-check: all kmod-stock $(if $(WANT_DEBUG),kmod-debug) selftests tools vmm-tests
+check: all kmod-stock $(if $(WANT_DEBUG),kmod-debug) selftests tools vmm-tests multiboot-guest
 	python3 tests/harness/run.py --build $(BUILD) --stock-release "$(STOCK_RELEASE)" \
 		$(if $(WANT_DEBUG),--debug-dir "$(DEBUG_DIR)") --profiles '$(PROFILES)' --tests '$(TESTS)'
 

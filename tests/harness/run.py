@@ -49,6 +49,8 @@ SELFTESTS = [
     vm.Step("linux_boot", 750, "hvkm-l2boot"),
     # hvctl runs the same guest's lifecycle through hvkm-vmm's control socket (hvctl.sh).
     vm.Step("hvctl_lifecycle", 900, "hvkm-hvctl"),
+    # hvkm-vmm boots the project's Multiboot test kernel, ELF and a.out kludge (multiboot.sh).
+    vm.Step("multiboot_boot", 300, "hvkm-multiboot"),
 ]
 
 PROFILES = {

@@ -151,12 +151,23 @@ def ship_l2_guest(kernel, dest):
     (dest / "vm-stdout.json").write_text(json.dumps(config, indent=2) + "\n")
 
 
+def ship_multiboot_guest(build, dest):
+    """The Multiboot test kernel (tests/guest/multiboot/, make multiboot-guest)
+    in both forms for step multiboot_boot (multiboot.sh)."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in ("mbtest.elf", "mbtest-aout.bin"):
+        src = build / "multiboot" / name
+        if not src.exists():
+            raise FileNotFoundError(f"no {src}: make multiboot-guest")
+        _copy(src, dest / name, 0o644)
+
+
 def build_initramfs(kernel, profile, selftests, out):
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         _copy(BUSYBOX, root / "bin/busybox")
         _copy(HERE / "init.sh", root / "init")
-        for script in ("kunit", "kmemleak", "splat", "demo", "l2boot", "hvctl", "vmmdiag"):
+        for script in ("kunit", "kmemleak", "splat", "demo", "l2boot", "hvctl", "vmmdiag", "multiboot"):
             _copy(HERE / f"{script}.sh", root / f"bin/hvkm-{script}")
         for binary in sorted(selftests.iterdir()):
             _copy(binary, root / "bin" / binary.name)
@@ -167,6 +178,8 @@ def build_initramfs(kernel, profile, selftests, out):
 
         if any(s.command.startswith(("hvkm-l2boot", "hvkm-demo", "hvkm-hvctl")) for s in profile.steps):
             ship_l2_guest(kernel, root / "lib/hvkm/l2")
+        if any(s.command.startswith("hvkm-multiboot") for s in profile.steps):
+            ship_multiboot_guest(selftests.parent, root / "lib/hvkm/multiboot")
 
         moddir = root / "lib/modules" / kernel.release
         for path in _module_closure(kernel, MODULES):

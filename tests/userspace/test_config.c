@@ -47,6 +47,19 @@ int main(void)
 		    sizeof(err)) == -EINVAL && strstr(err, "on_reset"), "on_reset_bad_value");
 	CHECK(parse(&cfg, "{\"name\":\"m\",\"boot\":{\"kernel\":\"/k\"},\"on_reset\":1}", err,
 		    sizeof(err)) == -EINVAL && strstr(err, "on_reset"), "on_reset_not_a_string");
+	/* Multiboot modules: each entry whole, as the kernel will see it. */
+	CHECK(parse(&cfg, "{\"name\":\"m\",\"boot\":{\"kernel\":\"/k\",\"modules\":"
+		    "[\"/m0 a b\",\"/m1\"]}}", err, sizeof(err)) == 0 && cfg.nr_modules == 2 &&
+	      !strcmp(cfg.modules[0], "/m0 a b") && !strcmp(cfg.modules[1], "/m1"), "boot_modules");
+	config_free(&cfg);
+	CHECK(parse(&cfg, "{\"name\":\"m\",\"boot\":{\"kernel\":\"/k\",\"modules\":\"/m0\"}}", err,
+		    sizeof(err)) == -EINVAL && strstr(err, "boot.modules"), "boot_modules_not_array");
+	CHECK(parse(&cfg, "{\"name\":\"m\",\"boot\":{\"kernel\":\"/k\",\"modules\":[\"/m0\",1]}}",
+		    err, sizeof(err)) == -EINVAL && strstr(err, "modules[1]"), "boot_modules_not_string");
+	CHECK(parse(&cfg, "{\"name\":\"m\",\"boot\":{\"kernel\":\"/k\",\"modules\":[\" /m0\"]}}",
+		    err, sizeof(err)) == -EINVAL && strstr(err, "PATH"), "boot_modules_path_first");
+	CHECK(parse(&cfg, "{\"name\":\"m\",\"boot\":{\"kernel\":\"/k\",\"modules\":[\"\"]}}",
+		    err, sizeof(err)) == -EINVAL, "boot_modules_empty_string");
 
 	CHECK(parse(&cfg, "{\"name\":\"m\",\"boot\":{\"kernel\":\"/k\"},\"memroy\":1}", err,
 		    sizeof(err)) == -EINVAL && strstr(err, "memroy"), "unknown_key_named");

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-// sources: linux_boot.c
+// sources: linux_boot.c e820.c
 /*
  * The bzImage loader on synthetic images (every header field under test's
  * control) and on the host's own Debian kernel, into a buffer standing for
@@ -151,6 +151,10 @@ int main(void)
 	CHECK(BOOT_ZERO_PAGE + sizeof(*bp) <= BOOT_PML4 && BOOT_PD + 4 * 4096 <= BOOT_CMDLINE,
 	      "layout_does_not_overlap");
 
+	/* What hvkm-vmm boots as Linux rather than as a Multiboot kernel. */
+	CHECK(linux_is_bzimage(image, sizeof(image)) && !linux_is_bzimage(image, 0x205),
+	      "bzimage_detected_by_magic");
+
 	/* Refusals. */
 	make_image(0x020b, XLF_KERNEL_64);
 	CHECK(load(mem, size, NULL, 0, "", &e) == -ENOEXEC, "protocol_2_11_refused");
@@ -159,6 +163,7 @@ int main(void)
 	make_image(0x020f, XLF_KERNEL_64);
 	image[0x202] = 'X';
 	CHECK(load(mem, size, NULL, 0, "", &e) == -ENOEXEC, "bad_magic_refused");
+	CHECK(!linux_is_bzimage(image, sizeof(image)), "bad_magic_not_a_bzimage");
 	make_image(0x020f, XLF_KERNEL_64);
 	memset(longline, 'a', sizeof(longline) - 1);
 	longline[sizeof(longline) - 1] = 0;

@@ -45,6 +45,34 @@ static int get_uint(json_object *v, const char *what, uint64_t min, uint64_t max
 	return 0;
 }
 
+/* Multiboot modules: "PATH [args...]", the whole string given to the kernel. */
+static int parse_modules(struct config *cfg, json_object *list, char *err, size_t errlen)
+{
+	size_t i, n;
+
+	if (!json_object_is_type(list, json_type_array))
+		return fail(err, errlen, "boot.modules: expected an array of strings");
+	n = json_object_array_length(list);
+	if (n > CONFIG_MAX_MODULES)
+		return fail(err, errlen, "boot.modules: at most %d modules", CONFIG_MAX_MODULES);
+	for (i = 0; i < n; i++) {
+		json_object *v = json_object_array_get_idx(list, i);
+		const char *s;
+
+		if (!json_object_is_type(v, json_type_string))
+			return fail(err, errlen, "boot.modules[%zu]: expected a string", i);
+		s = json_object_get_string(v);
+		if (!*s || *s == ' ' || *s == '\t')
+			return fail(err, errlen,
+				    "boot.modules[%zu]: expected \"PATH [args...]\", starting with the path", i);
+		cfg->modules[cfg->nr_modules] = strdup(s);
+		if (!cfg->modules[cfg->nr_modules])
+			return -ENOMEM;
+		cfg->nr_modules++;
+	}
+	return 0;
+}
+
 static int parse_boot(struct config *cfg, json_object *boot, char *err, size_t errlen)
 {
 	int ret = 0;
@@ -58,6 +86,8 @@ static int parse_boot(struct config *cfg, json_object *boot, char *err, size_t e
 			ret = get_string(v, "boot.initrd", &cfg->initrd, err, errlen);
 		else if (!strcmp(key, "cmdline"))
 			ret = get_string(v, "boot.cmdline", &cfg->cmdline, err, errlen);
+		else if (!strcmp(key, "modules"))
+			ret = parse_modules(cfg, v, err, errlen);
 		else
 			ret = fail(err, errlen, "boot: unknown key '%s'", key);
 		if (ret)
@@ -264,6 +294,8 @@ void config_free(struct config *cfg)
 	free(cfg->kernel);
 	free(cfg->initrd);
 	free(cfg->cmdline);
+	for (i = 0; i < cfg->nr_modules; i++)
+		free(cfg->modules[i]);
 	for (i = 0; i < CONFIG_MAX_SERIAL; i++) {
 		free(cfg->serial[i].output);
 		free(cfg->serial[i].log);

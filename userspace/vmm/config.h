@@ -4,7 +4,7 @@
  *
  *   { "name": "l2", "generation": 1, "memory": 256, "cpus": 1,
  *     "boot": { "kernel": "/path/bzImage", "initrd": "/path/initrd",
- *               "cmdline": "console=ttyS0" },
+ *               "cmdline": "console=ttyS0", "modules": [ "/path/mod args" ] },
  *     "serial": [ { "port": "com1", "output": "stdout" } ] }
  */
 #ifndef HVKM_VMM_CONFIG_H
@@ -16,6 +16,7 @@
 
 #define CONFIG_MAX_SERIAL	4
 #define CONFIG_MAX_CPUS		64
+#define CONFIG_MAX_MODULES	32	/* boot.modules of a Multiboot kernel */
 /* Guest RAM ends below the 32-bit PCI hole (no RAM above 4 GiB yet). */
 #define CONFIG_MAX_MEMORY_MIB	3072
 
@@ -34,6 +35,8 @@ struct config {
 	unsigned int cpus;
 	bool exit_on_reset;		/* "on_reset": "exit"; else a reset restarts the VM */
 	char *kernel, *initrd, *cmdline;
+	char *modules[CONFIG_MAX_MODULES];	/* "PATH [args...]" each */
+	unsigned int nr_modules;
 	struct config_serial serial[CONFIG_MAX_SERIAL];
 	unsigned int nr_serial;
 };

@@ -8,9 +8,11 @@
 #include <asm/bootparam.h>
 #include <errno.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "e820.h"
 #include "linux_boot.h"
 
 #define HDR_OFFSET	0x1f1
@@ -18,8 +20,6 @@
 #define MIN_PROTOCOL	0x020c		/* xloadflags, 64-bit entry */
 #define ENTRY_64_OFFSET	0x200		/* startup_64 from the load address */
 #define LOADER_UNDEFINED 0xff
-#define E820_RAM	1
-#define E820_RESERVED	2
 #define MIB		(1ull << 20)
 
 static int fail(char *err, size_t errlen, int ret, const char *fmt, ...)
@@ -58,13 +58,27 @@ static void build_gdt(uint8_t *mem)
 	put64(mem, BOOT_GDT + BOOT_SEL_DATA, 0x00cf93000000ffffull);	/* flat data */
 }
 
-static void add_e820(struct boot_params *bp, uint64_t addr, uint64_t size, uint32_t type)
+static void copy_e820(struct boot_params *bp, uint64_t mem_size)
 {
-	struct boot_e820_entry *e = &bp->e820_table[bp->e820_entries++];
+	struct e820_range map[E820_MAX_ENTRIES];
+	unsigned int i, n = e820_build(map, mem_size);
 
-	e->addr = addr;
-	e->size = size;
-	e->type = type;
+	for (i = 0; i < n; i++) {
+		bp->e820_table[i].addr = map[i].addr;
+		bp->e820_table[i].size = map[i].size;
+		bp->e820_table[i].type = map[i].type;
+	}
+	bp->e820_entries = (uint8_t)n;
+}
+
+bool linux_is_bzimage(const uint8_t *kernel, size_t kernel_size)
+{
+	uint32_t magic;
+
+	if (kernel_size < HDR_OFFSET + offsetof(struct setup_header, header) + sizeof(magic))
+		return false;
+	memcpy(&magic, kernel + HDR_OFFSET + offsetof(struct setup_header, header), sizeof(magic));
+	return magic == HDR_MAGIC;
 }
 
 int linux_load(uint8_t *mem, uint64_t mem_size, const uint8_t *kernel, size_t kernel_size,
@@ -144,11 +158,8 @@ int linux_load(uint8_t *mem, uint64_t mem_size, const uint8_t *kernel, size_t ke
 		bp->hdr.ramdisk_size = (uint32_t)initrd_size;
 	}
 
-	/* The map a PC BIOS reports: low RAM, EBDA and BIOS area, then RAM from 1 MiB. */
-	add_e820(bp, 0, BOOT_EBDA, E820_RAM);
-	add_e820(bp, BOOT_EBDA, 0xa0000 - BOOT_EBDA, E820_RESERVED);
-	add_e820(bp, BOOT_HIGH_RESERVED, 0x100000 - BOOT_HIGH_RESERVED, E820_RESERVED);
-	add_e820(bp, 0x100000, mem_size - 0x100000, E820_RAM);
+	/* The map a PC BIOS reports (e820.c). */
+	copy_e820(bp, mem_size);
 
 	build_page_tables(mem);
 	build_gdt(mem);

@@ -8,6 +8,7 @@
 #ifndef HVKM_VMM_LINUX_BOOT_H
 #define HVKM_VMM_LINUX_BOOT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -33,6 +34,9 @@ struct linux_entry {
 	uint64_t initrd_gpa, initrd_size;
 	uint16_t protocol;
 };
+
+/* @kernel has the boot protocol's "HdrS" magic: hvkm-vmm boots it as Linux. */
+bool linux_is_bzimage(const uint8_t *kernel, size_t kernel_size);
 
 /*
  * Place @kernel (a bzImage) and @initrd (may be NULL) in @mem, guest RAM

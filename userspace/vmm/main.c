@@ -101,12 +101,15 @@ int main(int argc, char **argv)
 		fprintf(stderr, "hvkm-vmm: %s: %s\n", argv[optind], err);
 		return EXIT_USAGE;
 	}
-	if (vm_create(&vm, &cfg, verbose) || vm_load_linux(&vm) ||
-	    (control_path && control_init(&control, &vm, control_path))) {
+	status = vm_create(&vm, &cfg, verbose);
+	if (!status)
+		status = vm_load_kernel(&vm);
+	if (status || (control_path && control_init(&control, &vm, control_path))) {
 		vm_destroy(&vm);
 		control_free(&control);
 		config_free(&cfg);
-		return EXIT_FAILED;
+		/* A kernel or file the configuration names was refused. */
+		return status == VM_BOOT_REFUSED ? EXIT_USAGE : EXIT_FAILED;
 	}
 	status = run_until_end(&vm, &cfg);
 	vm_destroy(&vm);

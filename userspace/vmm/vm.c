@@ -19,6 +19,7 @@
 #include "cpuid_table.h"
 #include "linux_boot.h"
 #include "mptable.h"
+#include "multiboot.h"
 #include "vm.h"
 
 #define MIB		(1ull << 20)
@@ -386,10 +387,10 @@ int vm_restart(struct vm *vm)
 	pthread_mutex_lock(&vm->stop_lock);
 	vm->stop = VM_RUNNING;
 	pthread_mutex_unlock(&vm->stop_lock);
-	return vm_load_linux(vm);
+	return vm_load_kernel(vm);
 }
 
-static int read_file(const char *path, uint8_t **buf, size_t *len)
+int vm_read_file(const char *path, uint8_t **buf, size_t *len)
 {
 	struct stat st;
 	size_t done = 0;
@@ -412,6 +413,7 @@ static int read_file(const char *path, uint8_t **buf, size_t *len)
 
 		if (n <= 0) {
 			free(*buf);
+			*buf = NULL;
 			close(fd);
 			return n < 0 ? -errno : -EIO;
 		}
@@ -466,41 +468,103 @@ static int vm_set_boot_regs(struct vp *vp, const struct linux_entry *e)
 	return vp_set_regs(vp, regs, n);
 }
 
-int vm_load_linux(struct vm *vm)
+/*
+ * Multiboot 0.6.96 section 3.2: 32-bit protected mode, paging off, flat
+ * 4 GiB code and data segments (from the GDT multiboot.c wrote, should
+ * the kernel reload them before its own), IF=0, EAX the magic and EBX the
+ * information structure.  The stack is the kernel's business.
+ */
+static int vm_set_multiboot_regs(struct vp *vp, const struct mb_entry *e)
+{
+	struct hvkm_register_assoc regs[16];
+	unsigned int n = 0;
+
+	regs[n++] = seg(HV_X64_REGISTER_CS, MB_SEL_CODE32, 0xc09b, 0xffffffff);
+	regs[n++] = seg(HV_X64_REGISTER_DS, MB_SEL_DATA, 0xc093, 0xffffffff);
+	regs[n++] = seg(HV_X64_REGISTER_ES, MB_SEL_DATA, 0xc093, 0xffffffff);
+	regs[n++] = seg(HV_X64_REGISTER_SS, MB_SEL_DATA, 0xc093, 0xffffffff);
+	regs[n++] = seg(HV_X64_REGISTER_FS, MB_SEL_DATA, 0xc093, 0xffffffff);
+	regs[n++] = seg(HV_X64_REGISTER_GS, MB_SEL_DATA, 0xc093, 0xffffffff);
+	regs[n++] = seg(HV_X64_REGISTER_TR, 0, 0x008b, 0x67);	/* busy 32-bit TSS */
+	regs[n] = (struct hvkm_register_assoc){ .name = HV_X64_REGISTER_GDTR };
+	regs[n].value.table.base = MB_GDT;
+	regs[n++].value.table.limit = MB_SEL_DATA + 7;
+	regs[n++] = reg(HV_X64_REGISTER_CR4, 0);
+	regs[n++] = reg(HV_X64_REGISTER_EFER, 0);
+	regs[n++] = reg(HV_X64_REGISTER_CR0, 0x11);			/* ET, PE */
+	regs[n++] = reg(HV_X64_REGISTER_RFLAGS, 0x2);
+	regs[n++] = reg(HV_X64_REGISTER_RAX, MB_BOOTLOADER_MAGIC);
+	regs[n++] = reg(HV_X64_REGISTER_RBX, e->ebx);
+	regs[n++] = reg(HV_X64_REGISTER_RIP, e->eip);
+	return vp_set_regs(vp, regs, n);
+}
+
+static int vm_load_bzimage(struct vm *vm, const uint8_t *kernel, size_t kernel_len,
+			   struct linux_entry *e)
 {
 	const struct config *cfg = vm->cfg;
-	uint8_t *kernel = NULL, *initrd = NULL;
-	size_t kernel_len = 0, initrd_len = 0;
-	struct linux_entry e;
+	uint8_t *initrd = NULL;
+	size_t initrd_len = 0;
 	char err[256];
 	int ret;
 
-	ret = read_file(cfg->kernel, &kernel, &kernel_len);
-	if (ret) {
-		fprintf(stderr, "hvkm-vmm: %s: %s\n", cfg->kernel, strerror(-ret));
-		return ret;
+	if (cfg->nr_modules) {
+		fprintf(stderr, "hvkm-vmm: boot.modules: %s is a Linux bzImage, which takes an initrd, not modules\n",
+			cfg->kernel);
+		return VM_BOOT_REFUSED;
 	}
 	if (cfg->initrd) {
-		ret = read_file(cfg->initrd, &initrd, &initrd_len);
+		ret = vm_read_file(cfg->initrd, &initrd, &initrd_len);
 		if (ret) {
 			fprintf(stderr, "hvkm-vmm: %s: %s\n", cfg->initrd, strerror(-ret));
-			free(kernel);
-			return ret;
+			return VM_BOOT_REFUSED;
 		}
 	}
 	ret = linux_load(vm->ram, vm->ram_size, kernel, kernel_len, initrd, initrd_len,
-			 cfg->cmdline ? cfg->cmdline : "", &e, err, sizeof(err));
-	free(kernel);
+			 cfg->cmdline ? cfg->cmdline : "", e, err, sizeof(err));
 	free(initrd);
 	if (ret) {
 		fprintf(stderr, "hvkm-vmm: %s\n", err);
-		return ret;
+		return VM_BOOT_REFUSED;
 	}
 	if (vm->verbose)
 		fprintf(stderr, "hvkm-vmm: boot protocol %u.%02u, kernel at %#llx, initrd at %#llx (%llu bytes), entry %#llx\n",
-			e.protocol >> 8, e.protocol & 0xff, (unsigned long long)e.kernel_gpa,
-			(unsigned long long)e.initrd_gpa, (unsigned long long)e.initrd_size,
-			(unsigned long long)e.rip);
+			e->protocol >> 8, e->protocol & 0xff, (unsigned long long)e->kernel_gpa,
+			(unsigned long long)e->initrd_gpa, (unsigned long long)e->initrd_size,
+			(unsigned long long)e->rip);
+	return 0;
+}
+
+int vm_load_kernel(struct vm *vm)
+{
+	const struct config *cfg = vm->cfg;
+	uint8_t *kernel = NULL;
+	size_t kernel_len = 0;
+	struct linux_entry e;
+	struct mb_entry mb;
+	struct mb_header mbh;
+	bool multiboot = false;
+	char err[256];
+	int ret;
+
+	ret = vm_read_file(cfg->kernel, &kernel, &kernel_len);
+	if (ret) {
+		fprintf(stderr, "hvkm-vmm: %s: %s\n", cfg->kernel, strerror(-ret));
+		return VM_BOOT_REFUSED;
+	}
+	if (linux_is_bzimage(kernel, kernel_len)) {
+		ret = vm_load_bzimage(vm, kernel, kernel_len, &e);
+	} else if (mb_find_header(kernel, kernel_len, &mbh, err, sizeof(err)) != -ENOENT) {
+		multiboot = true;
+		ret = vm_load_multiboot(vm, kernel, kernel_len, &mb);
+	} else {
+		fprintf(stderr, "hvkm-vmm: boot.kernel: %s is neither a Linux bzImage nor a Multiboot kernel\n",
+			cfg->kernel);
+		ret = VM_BOOT_REFUSED;
+	}
+	free(kernel);
+	if (ret)
+		return ret;
 	{
 		struct acpi_config ac = { .nr_vps = vm->nr_vps };
 		struct acpi_layout al;
@@ -547,7 +611,7 @@ int vm_load_linux(struct vm *vm)
 			}
 		}
 	}
-	ret = vm_set_boot_regs(&vm->vps[0], &e);
+	ret = multiboot ? vm_set_multiboot_regs(&vm->vps[0], &mb) : vm_set_boot_regs(&vm->vps[0], &e);
 	if (ret)
 		fprintf(stderr, "hvkm-vmm: HVKM_SET_REGISTERS: %s\n", strerror(-ret));
 	return ret;

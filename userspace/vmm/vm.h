@@ -82,8 +82,12 @@ struct vm {
 	enum vm_stop stop;
 };
 
+/* vm_load_kernel(): the configured kernel or its files were refused (the reason is printed). */
+#define VM_BOOT_REFUSED	1
+
 int vm_create(struct vm *vm, const struct config *cfg, bool verbose);
-int vm_load_linux(struct vm *vm);
+/* A bzImage (linux_boot.c) or a Multiboot kernel (multiboot.c): 0, VM_BOOT_REFUSED or -errno. */
+int vm_load_kernel(struct vm *vm);
 int vm_run(struct vm *vm);		/* until the VM stops: its enum vm_stop */
 int vm_restart(struct vm *vm);		/* after VM_STOP_RESET: power-on state again, booted */
 void vm_destroy(struct vm *vm);
@@ -91,6 +95,14 @@ void vm_destroy(struct vm *vm);
 void vm_request_stop(struct vm *vm, enum vm_stop why);
 /* Make VP @index leave HVKM_RUN_VP (from any thread). */
 void vm_kick_vp(struct vm *vm, unsigned int index);
+
+/* The whole of @path in a malloc()ed buffer: 0 or -errno. */
+int vm_read_file(const char *path, uint8_t **buf, size_t *len);
+
+/* multiboot_vm.c: load the kernel and boot.modules; 0, VM_BOOT_REFUSED or -errno. */
+struct mb_entry;
+int vm_load_multiboot(struct vm *vm, const uint8_t *kernel, size_t kernel_len,
+		      struct mb_entry *e);
 
 /* vp.c */
 int vp_create(struct vm *vm, struct vp *vp, unsigned int index);
