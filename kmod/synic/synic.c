@@ -74,18 +74,24 @@ static void synic_raise(struct hvkm_vp *vp, u32 sint)
 	hvkm_vp_deliver_irq(vp, r.vector, r.auto_eoi);
 }
 
-/* 0, -ENXIO (SynIC or SIM page disabled), -EFAULT (no RAM there), -EAGAIN (busy). */
-int hvkm_synic_post(struct hvkm_vp *vp, u32 sint, const struct hv_message *msg)
+/*
+ * The part posting a message and setting a flag share: under the SynIC's
+ * lock, the page that @page_msr (SIMP or SIEFP) names, if enabled, pinned
+ * and mapped for @op.  @op returns 1 when SINT @sint is to be raised, 0 when
+ * not, or -errno; -ENXIO: SynIC or page disabled, -EFAULT: no RAM there.
+ */
+static int synic_page_op(struct hvkm_vp *vp, const u64 *page_msr, u32 sint,
+			 int (*op)(void *va, u32 sint, const void *arg), const void *arg)
 {
 	struct hvkm_synic *s = vp->synic;
-	struct hv_message_page *simp;
 	struct page *page;
+	void *va;
 	u64 gpa;
 	int ret;
 
 	mutex_lock(&s->lock);
-	gpa = s->simp & PAGE_MASK;
-	if (!synic_enabled(s, s->simp)) {
+	gpa = *page_msr & PAGE_MASK;
+	if (!synic_enabled(s, *page_msr)) {
 		ret = -ENXIO;
 		goto out;
 	}
@@ -94,53 +100,49 @@ int hvkm_synic_post(struct hvkm_vp *vp, u32 sint, const struct hv_message *msg)
 		ret = -EFAULT;
 		goto out;
 	}
-	simp = kmap_local_page(page);
-	ret = hvkm_synic_slot_fill(&simp->sint_message[sint], msg);
-	kunmap_local(simp);
+	va = kmap_local_page(page);
+	ret = op(va, sint, arg);
+	kunmap_local(va);
 	synic_unpin(vp->partition, gpa, page);
-	if (!ret)
+	if (ret > 0)
 		synic_raise(vp, sint);
 out:
 	mutex_unlock(&s->lock);
 	return ret;
 }
 
+static int synic_fill_slot(void *va, u32 sint, const void *msg)
+{
+	struct hv_message_page *simp = va;
+	int ret = hvkm_synic_slot_fill(&simp->sint_message[sint], msg);
+
+	return ret ? ret : 1;
+}
+
+/* 0, -ENXIO (SynIC or SIM page disabled), -EFAULT (no RAM there), -EAGAIN (busy). */
+int hvkm_synic_post(struct hvkm_vp *vp, u32 sint, const struct hv_message *msg)
+{
+	int ret = synic_page_op(vp, &vp->synic->simp, sint, synic_fill_slot, msg);
+
+	return ret < 0 ? ret : 0;
+}
+
+/* An interrupt only when the flag was clear (TLFS "Event Flag Delivery"). */
+static int synic_set_flag(void *va, u32 sint, const void *flag)
+{
+	unsigned long *flags = va;
+
+	return !test_and_set_bit(*(const u32 *)flag, flags + sint * SINT_FLAG_WORDS);
+}
+
 /*
- * Set event flag @flag of SINT @sint (TLFS "Event Flag Delivery"): an
- * atomic set in the SIEF page, and an interrupt only when the flag was
- * clear.  1: the flag was clear, 0: it was set already; -ENXIO (SynIC or
- * SIEF page disabled), -EFAULT (no RAM there).
+ * Set event flag @flag of SINT @sint: an atomic set in the SIEF page.  1:
+ * the flag was clear, 0: it was set already; -ENXIO (SynIC or SIEF page
+ * disabled), -EFAULT (no RAM there).
  */
 int hvkm_synic_signal_flag(struct hvkm_vp *vp, u32 sint, u32 flag)
 {
-	struct hvkm_synic *s = vp->synic;
-	struct page *page;
-	unsigned long *flags;
-	bool was_set;
-	u64 gpa;
-	int ret = 0;
-
-	mutex_lock(&s->lock);
-	gpa = s->siefp & PAGE_MASK;
-	if (!synic_enabled(s, s->siefp)) {
-		ret = -ENXIO;
-		goto out;
-	}
-	page = synic_pin(vp->partition, gpa);
-	if (!page) {
-		ret = -EFAULT;
-		goto out;
-	}
-	flags = kmap_local_page(page);
-	was_set = test_and_set_bit(flag, flags + sint * SINT_FLAG_WORDS);
-	kunmap_local(flags);
-	synic_unpin(vp->partition, gpa, page);
-	if (!was_set)
-		synic_raise(vp, sint);
-	ret = !was_set;
-out:
-	mutex_unlock(&s->lock);
-	return ret;
+	return synic_page_op(vp, &vp->synic->siefp, sint, synic_set_flag, &flag);
 }
 
 /*
