@@ -125,14 +125,11 @@ int hvkm_npt_map(struct hvkm_npt *npt, u64 gpa, unsigned long pfn, bool writable
 	return 0;
 }
 
-/*
- * Map 2 MiB at @gpa (aligned) to the 512 pages from @pfn (aligned).  -EEXIST
- * when anything is mapped in that range already: 4 KiB mappings stay.
- */
-int hvkm_npt_map_2m(struct hvkm_npt *npt, u64 gpa, unsigned long pfn, bool writable,
-		    bool exec, struct hvkm_npt_cache *cache)
+/* A large leaf at @level (2: 2 MiB PDE, 3: 1 GiB PDPTE); -EEXIST as below. */
+static int npt_map_large(struct hvkm_npt *npt, u64 gpa, int level, unsigned long pfn,
+			 bool writable, bool exec, struct hvkm_npt_cache *cache)
 {
-	u64 *e = npt_walk_to(npt, gpa, 2, cache);
+	u64 *e = npt_walk_to(npt, gpa, level, cache);
 
 	if (!e)
 		return -ENOMEM;
@@ -144,6 +141,16 @@ int hvkm_npt_map_2m(struct hvkm_npt *npt, u64 gpa, unsigned long pfn, bool writa
 }
 
 /*
+ * Map 2 MiB at @gpa (aligned) to the 512 pages from @pfn (aligned).  -EEXIST
+ * when anything is mapped in that range already: 4 KiB mappings stay.
+ */
+int hvkm_npt_map_2m(struct hvkm_npt *npt, u64 gpa, unsigned long pfn, bool writable,
+		    bool exec, struct hvkm_npt_cache *cache)
+{
+	return npt_map_large(npt, gpa, 2, pfn, writable, exec, cache);
+}
+
+/*
  * Map 1 GiB at @gpa (aligned) to the contiguous pages from @pfn (aligned),
  * with a PDPTE whose PS bit makes it a leaf (APM vol. 2, 5.3.5, "1-Gbyte
  * Page Translation"; nested tables have the long-mode format).  -EEXIST
@@ -152,15 +159,7 @@ int hvkm_npt_map_2m(struct hvkm_npt *npt, u64 gpa, unsigned long pfn, bool writa
 int hvkm_npt_map_1g(struct hvkm_npt *npt, u64 gpa, unsigned long pfn, bool writable,
 		    bool exec, struct hvkm_npt_cache *cache)
 {
-	u64 *e = npt_walk_to(npt, gpa, 3, cache);
-
-	if (!e)
-		return -ENOMEM;
-	if (*e & _PAGE_PRESENT)
-		return -EEXIST;
-	*e = ((u64)pfn << PAGE_SHIFT) | _PAGE_PRESENT | _PAGE_USER | _PAGE_PSE |
-	     (writable ? _PAGE_RW | NPT_HOST_WRITABLE : 0) | (exec ? 0 : _PAGE_NX);
-	return 0;
+	return npt_map_large(npt, gpa, 3, pfn, writable, exec, cache);
 }
 
 /* Let the guest write a page that dirty logging made read-only. */
