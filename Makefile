@@ -101,7 +101,7 @@ selftests: $(SELFTESTS) $(BUILD)/selftests/hvctl $(BUILD)/selftests/hvkm-vmm
 $(BUILD)/selftests/%: tests/selftests/%.c $(SELFTEST_LIB) $(wildcard tests/selftests/lib/*.h) uapi/linux/hvkm.h
 	@mkdir -p $(BUILD)/selftests
 	$(CC) $(USER_CFLAGS) -static -Itests/selftests -o $@ $< $(SELFTEST_LIB)
-$(BUILD)/selftests/%: tests/bench/%.c $(SELFTEST_LIB) $(wildcard tests/selftests/lib/*.h) uapi/linux/hvkm.h
+$(BUILD)/selftests/%: tests/bench/%.c $(SELFTEST_LIB) $(wildcard tests/selftests/lib/*.h) $(wildcard tests/bench/*.h) uapi/linux/hvkm.h
 	@mkdir -p $(BUILD)/selftests
 	$(CC) $(USER_CFLAGS) -static -Itests/selftests -o $@ $< $(SELFTEST_LIB)
 $(BUILD)/selftests/hvctl: $(HVCTL_SOURCES) $(HVCTL_HEADERS) uapi/linux/hvkm.h

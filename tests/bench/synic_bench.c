@@ -39,6 +39,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_common.h"
 #include "lib/guest.h"
 #include "lib/hvkm_test.h"
 #include "lib/hvkm_vm.h"
@@ -175,14 +176,6 @@ asm(".pushsection .rodata\n"
     ".popsection\n");
 
 enum bench { SIGNAL, POST };
-
-static double now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
-}
 
 /* The guest program, its GDT and the IDT gate to its ISR. */
 static void load_guest(uint8_t *mem, enum bench b)
@@ -332,29 +325,6 @@ struct kvm_box {
 	struct kvm_run *run;
 	uint8_t *mem;
 };
-
-/* The Hyper-V interface leaves KVM looks for (kvm_hv_set_cpuid()): "Hv#1" at 0x40000001. */
-static int kvm_set_hv_cpuid(int kvm, int vcpu)
-{
-	struct {
-		struct kvm_cpuid2 head;
-		struct kvm_cpuid_entry2 e[64];
-	} c = { .head.nent = 64 };
-	unsigned int i, n;
-
-	if (ioctl(kvm, KVM_GET_SUPPORTED_CPUID, &c))
-		return -1;
-	for (i = n = 0; i < c.head.nent; i++)
-		if ((c.e[i].function & 0xffff0000) != 0x40000000)
-			c.e[n++] = c.e[i];
-	if (n + 2 > 64)
-		return -1;
-	c.e[n++] = (struct kvm_cpuid_entry2){ .function = 0x40000000, .eax = 0x40000005,
-		.ebx = 0x7263694d, .ecx = 0x666f736f, .edx = 0x76482074 };	/* "Microsoft Hv" */
-	c.e[n++] = (struct kvm_cpuid_entry2){ .function = 0x40000001, .eax = 0x31237648 };
-	c.head.nent = n;
-	return ioctl(vcpu, KVM_SET_CPUID2, &c);
-}
 
 static void kvm_box_destroy(struct kvm_box *k)
 {
