@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
@@ -11,23 +12,41 @@
 
 #define CONTROL_TIMEOUT_MS 5000
 
-json_object *control_call(const char *name, const char *cmd)
+int unix_connect(const char *path)
 {
 	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	int fd;
+
+	if (strlen(path) >= sizeof(addr.sun_path)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	strcpy(addr.sun_path, path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	if (connect(fd, (struct sockaddr *)&addr, sizeof(addr))) {
+		int err = errno;
+
+		close(fd);
+		errno = err;
+		return -1;
+	}
+	return fd;
+}
+
+json_object *control_call(const char *name, const char *cmd)
+{
 	char path[HVCTL_PATH_MAX], buf[1024], req[64];
 	json_object *reply = NULL;
 	size_t len = 0;
 	int fd, n;
 
-	if (state_path(path, sizeof(path), name, "control.sock") ||
-	    strlen(path) >= sizeof(addr.sun_path))
+	if (state_path(path, sizeof(path), name, "control.sock"))
 		return NULL;
-	strcpy(addr.sun_path, path);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	fd = unix_connect(path);
 	if (fd < 0)
 		return NULL;
-	if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)))
-		goto out;
 	n = snprintf(req, sizeof(req), "{\"cmd\":\"%s\"}\n", cmd);
 	if (send(fd, req, (size_t)n, MSG_NOSIGNAL) != n)
 		goto out;

@@ -11,6 +11,9 @@
  */
 json_object *control_call(const char *name, const char *cmd);
 
+/* A stream connection to the unix socket at @path: the fd, or -1 with errno. */
+int unix_connect(const char *path);
+
 /* The string @key of @reply, or "" */
 const char *reply_str(json_object *reply, const char *key);
 /* Whether @reply is {"ok": true, ...} */

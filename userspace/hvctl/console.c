@@ -10,10 +10,10 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <termios.h>
 #include <unistd.h>
 
+#include "client.h"
 #include "commands.h"
 #include "hvctl.h"
 #include "state.h"
@@ -78,7 +78,6 @@ static int relay(int sock)
 
 int cmd_console(const struct hvctl_args *a)
 {
-	struct sockaddr_un addr = { .sun_family = AF_UNIX };
 	char path[HVCTL_PATH_MAX];
 	struct termios saved, raw;
 	json_object *cfg;
@@ -101,16 +100,14 @@ int cmd_console(const struct hvctl_args *a)
 		return hvctl_fail(HVCTL_ERR_NOT_RUNNING, "%s is not running: start it first: hvctl start %s",
 				  a->name, a->name);
 	}
-	snprintf(addr.sun_path, sizeof(addr.sun_path), "%s", sock_path);
-	json_object_put(cfg);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0 || connect(fd, (struct sockaddr *)&addr, sizeof(addr))) {
+	fd = unix_connect(sock_path);
+	if (fd < 0) {
 		ret = hvctl_fail(HVCTL_ERR_CONTROL, "%s: cannot connect to %s: %s: is its hvkm-vmm alive?",
-				 a->name, addr.sun_path, strerror(errno));
-		if (fd >= 0)
-			close(fd);
+				 a->name, sock_path, strerror(errno));
+		json_object_put(cfg);
 		return ret;
 	}
+	json_object_put(cfg);
 	/* The VM's end may close while we write: an error, not a signal. */
 	signal(SIGPIPE, SIG_IGN);
 	if (tty) {
