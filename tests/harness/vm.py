@@ -225,7 +225,8 @@ def _step_results(profile, step, output, status, vm_timed_out):
     prefix = f"{profile.name}/{step.name}"
     if status is None:
         why = ("the VM was stopped after its time limit" if vm_timed_out
-               else "the VM stopped")
+               else "the VM stopped (QEMU exited: a triple fault if the console ends without a "
+                    "panic; cpu-reset.log has the CPU state)")
         return [tap.Result(prefix, "fail", f"did not finish: {why}; see the console log")]
     if not step.tap:
         return [tap.Result(prefix, "pass" if status == 0 else "fail",
@@ -295,9 +296,12 @@ def _wait(proc, profile, results_log, echo):
             return True
 
 
-def qemu_command(profile, image, initrd, console, results_log):
-    """The QEMU command line that boots @profile."""
-    return [QEMU, "-accel", "tcg,thread=multi", "-cpu", profile.cpu, "-smp", "2",
+def qemu_command(profile, image, initrd, console, results_log, reset_log=None):
+    """The QEMU command line that boots @profile.  With @reset_log, QEMU
+    writes the CPU state there at every CPU reset: a test VM that vanishes
+    without a word on its console has triple-faulted, and this says where."""
+    debug = ["-d", "cpu_reset", "-D", str(reset_log)] if reset_log else []
+    return [QEMU] + debug + ["-accel", "tcg,thread=multi", "-cpu", profile.cpu, "-smp", "2",
             "-m", str(profile.memory), "-nodefaults", "-no-user-config", "-display", "none",
             "-no-reboot", "-kernel", str(image), "-initrd", str(initrd),
             "-append", f"console=ttyS0 panic=-1 {profile.append}".strip(),
@@ -315,7 +319,8 @@ def run(profile, kernel, selftests, logdir, echo=None):
     for f in (console, results_log):
         f.unlink(missing_ok=True)
 
-    cmd = qemu_command(profile, kernel.image, initrd, console, results_log)
+    cmd = qemu_command(profile, kernel.image, initrd, console, results_log,
+                       logdir / "cpu-reset.log")
     start = time.monotonic()
     with open(qemu_log, "w") as qlog:
         qlog.write(" ".join(cmd) + "\n")
