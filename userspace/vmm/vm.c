@@ -230,7 +230,13 @@ static int vm_create_devices(struct vm *vm)
 			vm->serial_input = (int)s->index;
 	}
 
-	vm->pit_timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
+	/*
+	 * Non-blocking: a VP thread that rearms the timer (timerfd_settime)
+	 * between the loop's epoll_wait and its read resets the expiration
+	 * count, and a blocking read would then hold the event loop until the
+	 * next deadline, or for ever if the guest stopped the PIT.
+	 */
+	vm->pit_timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
 	if (vm->pit_timer_fd < 0)
 		return -errno;
 	ret = loop_add(&vm->loop, vm->pit_timer_fd, EPOLLIN, vm_pit_timer, vm);
