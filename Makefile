@@ -92,7 +92,7 @@ $(BUILD)/hvkm-vmm: $(VMM_SOURCES) $(VMM_HEADERS) uapi/linux/hvkm.h
 
 # Each test links the VMM sources it names in a "// sources:" line.
 vmm-tests: $(VMM_TESTS)
-$(BUILD)/userspace-tests/%: tests/userspace/%.c tests/userspace/tap.h $(VMM_SOURCES) $(VMM_HEADERS) $(HVCTL_SOURCES) $(HVCTL_HEADERS) uapi/linux/hvkm.h
+$(BUILD)/userspace-tests/%: tests/userspace/%.c $(wildcard tests/userspace/*.h) $(VMM_SOURCES) $(VMM_HEADERS) $(HVCTL_SOURCES) $(HVCTL_HEADERS) uapi/linux/hvkm.h
 	@mkdir -p $(BUILD)/userspace-tests
 	$(CC) $(VMM_TEST_CFLAGS) -o $@ $< $(addprefix userspace/vmm/,$(shell sed -n 's|^// sources: ||p' $<)) $(VMM_LIBS)
 

@@ -14,33 +14,10 @@
 
 #include "acpi.h"
 #include "aml.h"
+#include "bytes.h"
 #include "tap.h"
 
 #define MEM_SIZE	(2u << 20)
-
-static uint8_t sum(const uint8_t *p, size_t len)
-{
-	uint8_t s = 0;
-
-	while (len--)
-		s += *p++;
-	return s;
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-	return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static uint64_t get64(const uint8_t *p)
-{
-	return get32(p) | (uint64_t)get32(p + 4) << 32;
-}
-
-static uint16_t get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] | p[1] << 8);
-}
 
 /* Disassemble @len bytes at @p with iasl -d; 0 when it reports no problem. */
 static int iasl(const char *dir, const char *name, const uint8_t *p, size_t len)

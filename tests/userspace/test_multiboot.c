@@ -13,6 +13,7 @@
 
 #include "e820.h"
 #include "multiboot.h"
+#include "bytes.h"
 #include "tap.h"
 
 #define MIB		(1ull << 20)
@@ -29,14 +30,6 @@ static char err[256];
 static void put32(uint8_t *p, uint32_t v)
 {
 	memcpy(p, &v, sizeof(v));
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-	uint32_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
 }
 
 static void put_header(size_t off, uint32_t flags)

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "boot_error.h"
 #include "e820.h"
 #include "linux_boot.h"
 
@@ -21,16 +22,6 @@
 #define ENTRY_64_OFFSET	0x200		/* startup_64 from the load address */
 #define LOADER_UNDEFINED 0xff
 #define MIB		(1ull << 20)
-
-static int fail(char *err, size_t errlen, int ret, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return ret;
-}
 
 static void put64(uint8_t *mem, uint64_t gpa, uint64_t v)
 {
@@ -92,24 +83,24 @@ int linux_load(uint8_t *mem, uint64_t mem_size, const uint8_t *kernel, size_t ke
 
 	memset(entry, 0, sizeof(*entry));
 	if (mem_size < 64 * MIB)
-		return fail(err, errlen, -EINVAL, "at least 64 MiB of RAM are needed");
+		return boot_error(err, errlen, -EINVAL, "at least 64 MiB of RAM are needed");
 	if (kernel_size < 0x1000)
-		return fail(err, errlen, -ENOEXEC, "kernel: too small for a bzImage");
+		return boot_error(err, errlen, -ENOEXEC, "kernel: too small for a bzImage");
 	memcpy(&hdr, kernel + HDR_OFFSET, sizeof(hdr));
 	if (hdr.header != HDR_MAGIC || hdr.boot_flag != 0xaa55)
-		return fail(err, errlen, -ENOEXEC, "kernel: not a bzImage (no HdrS magic)");
+		return boot_error(err, errlen, -ENOEXEC, "kernel: not a bzImage (no HdrS magic)");
 	if (hdr.version < MIN_PROTOCOL)
-		return fail(err, errlen, -ENOEXEC, "kernel: boot protocol %u.%02u, need 2.12+",
+		return boot_error(err, errlen, -ENOEXEC, "kernel: boot protocol %u.%02u, need 2.12+",
 			    hdr.version >> 8, hdr.version & 0xff);
 	if (!(hdr.xloadflags & XLF_KERNEL_64))
-		return fail(err, errlen, -ENOEXEC, "kernel: no 64-bit entry point");
+		return boot_error(err, errlen, -ENOEXEC, "kernel: no 64-bit entry point");
 	if (!(hdr.loadflags & LOADED_HIGH))
-		return fail(err, errlen, -ENOEXEC, "kernel: a zImage (not loaded high)");
+		return boot_error(err, errlen, -ENOEXEC, "kernel: a zImage (not loaded high)");
 	setup_size = ((size_t)(hdr.setup_sects ? hdr.setup_sects : 4) + 1) * 512;
 	if (setup_size >= kernel_size)
-		return fail(err, errlen, -ENOEXEC, "kernel: setup is larger than the image");
+		return boot_error(err, errlen, -ENOEXEC, "kernel: setup is larger than the image");
 	if (cmdline_len >= BOOT_CMDLINE_MAX || (hdr.cmdline_size && cmdline_len > hdr.cmdline_size))
-		return fail(err, errlen, -E2BIG, "command line: %zu bytes, the kernel takes %u",
+		return boot_error(err, errlen, -E2BIG, "command line: %zu bytes, the kernel takes %u",
 			    cmdline_len, hdr.cmdline_size);
 
 	/*
@@ -118,11 +109,11 @@ int linux_load(uint8_t *mem, uint64_t mem_size, const uint8_t *kernel, size_t ke
 	 */
 	load = hdr.pref_address ? hdr.pref_address : 0x100000;
 	if (hdr.kernel_alignment && (load & (hdr.kernel_alignment - 1)))
-		return fail(err, errlen, -ENOEXEC, "kernel: pref_address not aligned");
+		return boot_error(err, errlen, -ENOEXEC, "kernel: pref_address not aligned");
 	end = load + (hdr.init_size > kernel_size - setup_size ? hdr.init_size
 							      : kernel_size - setup_size);
 	if (end > mem_size)
-		return fail(err, errlen, -E2BIG, "kernel: needs RAM up to %#llx",
+		return boot_error(err, errlen, -E2BIG, "kernel: needs RAM up to %#llx",
 			    (unsigned long long)end);
 	memcpy(mem + load, kernel + setup_size, kernel_size - setup_size);
 
@@ -149,7 +140,7 @@ int linux_load(uint8_t *mem, uint64_t mem_size, const uint8_t *kernel, size_t ke
 		if (hdr.initrd_addr_max && top > (uint64_t)hdr.initrd_addr_max + 1)
 			top = (uint64_t)hdr.initrd_addr_max + 1;
 		if (initrd_size > top || ((top - initrd_size) & ~0xfffull) < end)
-			return fail(err, errlen, -E2BIG, "initrd: %zu bytes do not fit above the kernel",
+			return boot_error(err, errlen, -E2BIG, "initrd: %zu bytes do not fit above the kernel",
 				    initrd_size);
 		entry->initrd_gpa = (top - initrd_size) & ~0xfffull;
 		entry->initrd_size = initrd_size;

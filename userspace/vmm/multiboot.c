@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "boot_error.h"
 #include "e820.h"
 #include "multiboot.h"
 
@@ -28,16 +29,6 @@ struct layout {
 	unsigned int nr;
 	uint32_t entry;
 };
-
-static int fail(char *err, size_t errlen, int ret, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return ret;
-}
 
 static uint32_t get32(const uint8_t *p)
 {
@@ -75,7 +66,7 @@ int mb_find_header(const uint8_t *image, size_t size, struct mb_header *hdr, cha
 		if (!(flags & MB_HFLAG_ADDRESS))
 			return 0;
 		if (off + 32 > limit)
-			return fail(err, errlen, -ENOEXEC,
+			return boot_error(err, errlen, -ENOEXEC,
 				    "kernel: its Multiboot header's address fields are cut off");
 		hdr->header_addr = get32(image + off + 12);
 		hdr->load_addr = get32(image + off + 16);
@@ -85,9 +76,9 @@ int mb_find_header(const uint8_t *image, size_t size, struct mb_header *hdr, cha
 		return 0;
 	}
 	if (bad != SIZE_MAX)
-		return fail(err, errlen, -ENOEXEC,
+		return boot_error(err, errlen, -ENOEXEC,
 			    "kernel: the Multiboot header at offset %#zx has a bad checksum", bad);
-	return fail(err, errlen, -ENOENT, "kernel: no Multiboot header in its first %d bytes",
+	return boot_error(err, errlen, -ENOENT, "kernel: no Multiboot header in its first %d bytes",
 		    MB_SEARCH_LIMIT);
 }
 
@@ -102,10 +93,10 @@ static int check_flags(uint32_t flags, char *err, size_t errlen)
 	 * there is no display (no VGA, no VBE), so it cannot be.
 	 */
 	if (unknown & MB_HFLAG_VIDEO_MODE)
-		return fail(err, errlen, -ENOEXEC,
+		return boot_error(err, errlen, -ENOEXEC,
 			    "kernel: its Multiboot header requires video mode information (flag 2), and hvkm-vmm has no display");
 	if (unknown)
-		return fail(err, errlen, -ENOEXEC,
+		return boot_error(err, errlen, -ENOEXEC,
 			    "kernel: its Multiboot header requires flags %#x, which hvkm-vmm does not support",
 			    unknown);
 	return 0;
@@ -119,24 +110,24 @@ static int layout_aout(const struct mb_header *h, size_t size, struct layout *l,
 	uint64_t delta;
 
 	if (h->load_addr > h->header_addr)
-		return fail(err, errlen, -ENOEXEC,
+		return boot_error(err, errlen, -ENOEXEC,
 			    "kernel: Multiboot load_addr %#x is above header_addr %#x",
 			    h->load_addr, h->header_addr);
 	delta = h->header_addr - h->load_addr;
 	if (delta > h->offset)
-		return fail(err, errlen, -ENOEXEC,
+		return boot_error(err, errlen, -ENOEXEC,
 			    "kernel: Multiboot load_addr %#x would start %#llx bytes before the file",
 			    h->load_addr, (unsigned long long)(delta - h->offset));
 	s->gpa = h->load_addr;
 	s->offset = h->offset - (size_t)delta;
 	if (h->load_end_addr) {
 		if (h->load_end_addr < h->load_addr)
-			return fail(err, errlen, -ENOEXEC,
+			return boot_error(err, errlen, -ENOEXEC,
 				    "kernel: Multiboot load_end_addr %#x is below load_addr %#x",
 				    h->load_end_addr, h->load_addr);
 		s->filesz = h->load_end_addr - h->load_addr;
 		if (s->filesz > size - s->offset)
-			return fail(err, errlen, -ENOEXEC,
+			return boot_error(err, errlen, -ENOEXEC,
 				    "kernel: truncated: %zu bytes from offset %#zx to load, the file has %zu",
 				    s->filesz, s->offset, size - s->offset);
 	} else {
@@ -145,14 +136,14 @@ static int layout_aout(const struct mb_header *h, size_t size, struct layout *l,
 	s->memsz = s->filesz;
 	if (h->bss_end_addr) {
 		if (h->bss_end_addr < s->gpa + s->filesz)
-			return fail(err, errlen, -ENOEXEC,
+			return boot_error(err, errlen, -ENOEXEC,
 				    "kernel: Multiboot bss_end_addr %#x is below the end of the loaded image %#llx",
 				    h->bss_end_addr, (unsigned long long)(s->gpa + s->filesz));
 		s->memsz = h->bss_end_addr - s->gpa;
 	}
 	l->nr = 1;
 	if (h->entry_addr < s->gpa || h->entry_addr >= s->gpa + s->memsz)
-		return fail(err, errlen, -ENOEXEC,
+		return boot_error(err, errlen, -ENOEXEC,
 			    "kernel: Multiboot entry_addr %#x is outside the image (%#llx-%#llx)",
 			    h->entry_addr, (unsigned long long)s->gpa,
 			    (unsigned long long)(s->gpa + s->memsz));
@@ -169,18 +160,18 @@ static int layout_elf(const uint8_t *image, size_t size, struct layout *l, char 
 	unsigned int i;
 
 	if (size < sizeof(eh))
-		return fail(err, errlen, -ENOEXEC, "kernel: too small for an ELF header");
+		return boot_error(err, errlen, -ENOEXEC, "kernel: too small for an ELF header");
 	memcpy(&eh, image, sizeof(eh));
 	if (memcmp(eh.e_ident, ELFMAG, SELFMAG))
-		return fail(err, errlen, -ENOEXEC,
+		return boot_error(err, errlen, -ENOEXEC,
 			    "kernel: not ELF, and its Multiboot header has no address fields (flag 16)");
 	if (eh.e_ident[EI_CLASS] != ELFCLASS32 || eh.e_ident[EI_DATA] != ELFDATA2LSB ||
 	    eh.e_machine != EM_386 || eh.e_type != ET_EXEC)
-		return fail(err, errlen, -ENOEXEC,
+		return boot_error(err, errlen, -ENOEXEC,
 			    "kernel: a Multiboot ELF kernel must be an ELF32 i386 executable");
 	if (eh.e_phentsize != sizeof(Elf32_Phdr) || !eh.e_phnum ||
 	    eh.e_phoff > size || (size - eh.e_phoff) / sizeof(Elf32_Phdr) < eh.e_phnum)
-		return fail(err, errlen, -ENOEXEC, "kernel: truncated or bad ELF program headers");
+		return boot_error(err, errlen, -ENOEXEC, "kernel: truncated or bad ELF program headers");
 	l->nr = 0;
 	for (i = 0; i < eh.e_phnum; i++) {
 		Elf32_Phdr ph;
@@ -190,15 +181,15 @@ static int layout_elf(const uint8_t *image, size_t size, struct layout *l, char 
 		if (ph.p_type != PT_LOAD || !ph.p_memsz)
 			continue;
 		if (ph.p_filesz > ph.p_memsz)
-			return fail(err, errlen, -ENOEXEC,
+			return boot_error(err, errlen, -ENOEXEC,
 				    "kernel: ELF segment %u has more file bytes than memory", i);
 		if (ph.p_offset > size || ph.p_filesz > size - ph.p_offset)
-			return fail(err, errlen, -ENOEXEC,
+			return boot_error(err, errlen, -ENOEXEC,
 				    "kernel: truncated: ELF segment %u needs bytes %#x-%#llx, the file has %zu",
 				    i, ph.p_offset, (unsigned long long)ph.p_offset + ph.p_filesz,
 				    size);
 		if (l->nr == MAX_SEGMENTS)
-			return fail(err, errlen, -ENOEXEC, "kernel: more than %d ELF segments to load",
+			return boot_error(err, errlen, -ENOEXEC, "kernel: more than %d ELF segments to load",
 				    MAX_SEGMENTS);
 		s = &l->seg[l->nr++];
 		s->gpa = ph.p_paddr;
@@ -212,9 +203,9 @@ static int layout_elf(const uint8_t *image, size_t size, struct layout *l, char 
 		}
 	}
 	if (!l->nr)
-		return fail(err, errlen, -ENOEXEC, "kernel: no ELF segment to load");
+		return boot_error(err, errlen, -ENOEXEC, "kernel: no ELF segment to load");
 	if (!entry_found)
-		return fail(err, errlen, -ENOEXEC,
+		return boot_error(err, errlen, -ENOEXEC,
 			    "kernel: ELF entry point %#x is in no loaded segment", eh.e_entry);
 	return 0;
 }
@@ -243,12 +234,12 @@ static int place_segments(uint8_t *mem, const uint8_t *image, const struct layou
 		uint64_t end = s->gpa + s->memsz;
 
 		if (s->gpa < MB_AREA_END)
-			return fail(err, errlen, -E2BIG,
+			return boot_error(err, errlen, -E2BIG,
 				    "kernel: segment %#llx-%#llx overlaps the boot information below %#x",
 				    (unsigned long long)s->gpa, (unsigned long long)end,
 				    MB_AREA_END);
 		if (!in_ram(map, n, s->gpa, end))
-			return fail(err, errlen, -E2BIG,
+			return boot_error(err, errlen, -E2BIG,
 				    "kernel: segment %#llx-%#llx is outside RAM (memory too small?)",
 				    (unsigned long long)s->gpa, (unsigned long long)end);
 	}
@@ -347,7 +338,7 @@ static int build_info(uint8_t *mem, const struct e820_range *map, unsigned int n
 		addr = align_up(addr + mods[i].size, PAGE_SIZE);
 	}
 	if (!ok)
-		return fail(err, errlen, -E2BIG,
+		return boot_error(err, errlen, -E2BIG,
 			    "the command line and module strings do not fit in the %u KiB of boot information",
 			    (MB_AREA_END - MB_INFO) >> 10);
 	memcpy(mem + MB_INFO, &info, sizeof(info));
@@ -405,7 +396,7 @@ int mb_load(uint8_t *mem, uint64_t mem_size, const uint8_t *image, size_t size,
 		uint64_t end = addr + mods[i].size;
 
 		if (end > FOUR_GIB || !in_ram(map, n, addr, end))
-			return fail(err, errlen, -E2BIG,
+			return boot_error(err, errlen, -E2BIG,
 				    "module %u (%s): %zu bytes do not fit in RAM at %#llx after the kernel",
 				    i, mods[i].string, mods[i].size, (unsigned long long)addr);
 		memcpy(mem + addr, mods[i].data, mods[i].size);
