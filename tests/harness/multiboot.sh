@@ -4,11 +4,14 @@
 # header's address fields, each with two modules and a command line, and
 # checks every line the kernel prints on COM1 against what was configured:
 # the modules' sizes and CRC-32s are computed here.  Then two
-# configurations hvkm-vmm must refuse with exit status 2.  TAP.
+# configurations hvkm-vmm must refuse with exit status 2, and every way a
+# guest can end (crash MSRs, S5, triple fault, a reset that restarts the
+# VM) with hvkm-vmm's line and exit status.  TAP.
 MB=/lib/hvkm/multiboot
 WORK=/tmp/mb
 MEMORY=64
 CMDLINE="console=none hvkm.test=multiboot"
+ON_RESET=exit
 [ -e /dev/hvkm ] || insmod "$HVKM_KO" || { echo "Bail out! insmod hvkm.ko failed"; exit 1; }
 
 mkdir -p "$WORK"
@@ -32,14 +35,15 @@ check() {
 config() { # kernel console [initrd]
 	initrd=
 	[ -n "$3" ] && initrd="\"initrd\": \"$3\","
-	# The test kernel ends with a reset, which ends hvkm-vmm (status 0).
-	printf '{ "name": "mbtest", "memory": %s, "on_reset": "exit",\n' "$MEMORY"
+	# The test kernel ends with a reset, which ends hvkm-vmm (status 0)
+	# unless a case asks for a restart.
+	printf '{ "name": "mbtest", "memory": %s, "on_reset": "%s",\n' "$MEMORY" "$ON_RESET"
 	printf '  "boot": { "kernel": "%s", "cmdline": "%s", %s\n' "$1" "$CMDLINE" "$initrd"
 	printf '            "modules": [ "%s", "%s" ] },\n' "$MOD0" "$MOD1"
 	printf '  "serial": [ { "port": "com1", "output": "%s" } ] }\n' "$2"
 }
 
-echo "1..30"
+echo "1..34"
 for form in elf aout; do
 	case $form in
 	elf) kernel=$MB/mbtest.elf ;;
@@ -89,3 +93,26 @@ config "$MB/mbtest.elf" null "$WORK/mod1.bin" >"$WORK/initrd.json"
 refused refuse_initrd "$WORK/initrd.json" "give its files as boot.modules"
 config "$WORK/mod1.bin" null >"$WORK/neither.json"
 refused refuse_not_a_kernel "$WORK/neither.json" "is neither a Linux bzImage nor a Multiboot kernel"
+
+# Every way the guest can end, as hvkm-vmm reports it (docs/vmm.md): the
+# kernel's "end=" word picks one.
+# ends name end on_reset status stderr-text [console-text]
+ends() {
+	CMDLINE="console=none end=$2"
+	ON_RESET=$3
+	config "$MB/mbtest.elf" "$WORK/end-console.log" >"$WORK/end.json"
+	timeout -s KILL 120 hvkm-vmm -v "$WORK/end.json" 2>"$WORK/end-vmm.log"
+	status=$?
+	if [ "$status" = "$4" ] && grep -qF -- "$5" "$WORK/end-vmm.log" &&
+	   { [ -z "$6" ] || grep -qF -- "$6" "$WORK/end-console.log"; }; then
+		ok "$1"
+	else
+		not_ok "$1" "exit status $status (want $4), stderr: $(tail -n 2 "$WORK/end-vmm.log" | tr '\n' ' ')"
+		tr -d '\r' <"$WORK/end-console.log" | tail -n 5 | sed 's/^/# /'
+	fi
+}
+ends end_crash_msrs crash exit 3 "parameters 0xc0de0000 0xc0de0001 0xc0de0002 0xc0de0003 0xc0de0004"
+ends end_acpi_poweroff poweroff exit 4 "the guest powered the machine off"
+ends end_triple_fault triple-fault exit 0 "triple fault"
+# A reset restarts the VM: the second boot finds RAM zeroed and CMOS RAM kept.
+ends end_reset_restarts reboot-once restart 4 "the guest reset the machine: restart 1" "MB boot 2: RAM zeroed"

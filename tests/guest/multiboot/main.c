@@ -268,6 +268,93 @@ static void check_modules(const struct mb_info *info)
 	print(" %u\n", info->mods_count);
 }
 
+/* Whether @word is a blank-separated word of @s. */
+static int has_word(const char *s, const char *word)
+{
+	uint32_t n = str_len(word), i;
+
+	while (*s) {
+		while (*s == ' ')
+			s++;
+		for (i = 0; i < n && s[i] == word[i]; i++)
+			;
+		if (i == n && (s[n] == ' ' || !s[n]))
+			return 1;
+		while (*s && *s != ' ')
+			s++;
+	}
+	return 0;
+}
+
+static inline void outw(uint16_t port, uint16_t v)
+{
+	__asm__ volatile("outw %0, %1" : : "a"(v), "Nd"(port));
+}
+
+static void wrmsr(uint32_t msr, uint64_t v)
+{
+	__asm__ volatile("wrmsr" : : "c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)));
+}
+
+#define CMOS_BOOTS	0x40			/* a CMOS RAM byte: it survives a reset */
+#define RAM_MARK	((volatile uint32_t *)0x2000000)	/* 32 MiB: far above the modules */
+#define RAM_MARK_VALUE	0x5a17c0deu
+
+static uint8_t cmos_read(uint8_t reg)
+{
+	outb(0x70, reg);
+	return inb(0x71);
+}
+
+static void cmos_write(uint8_t reg, uint8_t v)
+{
+	outb(0x70, reg);
+	outb(0x71, v);
+}
+
+/*
+ * How the kernel ends, from an "end=..." word on its command line, for the
+ * guest ends hvkm-vmm reports (multiboot.sh): the guest crash MSRs, ACPI S5,
+ * a triple fault, a reset that the VMM restarts (the second boot reports
+ * whether RAM came back zeroed and powers off), and by default a reset
+ * through the reset control register.
+ */
+static void finish(const char *cmdline)
+{
+	static const struct {
+		uint16_t limit;
+		uint32_t base;
+	} __attribute__((packed)) no_idt;
+	uint32_t i, boots;
+
+	if (has_word(cmdline, "end=crash")) {
+		/* TLFS "Guest Crash Enlightenment": P0-P4, then CrashNotify. */
+		for (i = 0; i < 5; i++)
+			wrmsr(0x40000100 + i, 0xc0de0000u + i);
+		wrmsr(0x40000105, 1ull << 63);
+	} else if (has_word(cmdline, "end=poweroff")) {
+		outw(0x604, 5 << 10 | 1 << 13);	/* PM1a_CNT: SLP_TYP 5 (S5), SLP_EN */
+	} else if (has_word(cmdline, "end=triple-fault")) {
+		/* An empty IDT: the breakpoint faults, so do #GP and #DF. */
+		__asm__ volatile("lidt %0; int3" : : "m"(no_idt));
+	} else if (has_word(cmdline, "end=reboot-once")) {
+		boots = cmos_read(CMOS_BOOTS);
+		if (!boots) {
+			cmos_write(CMOS_BOOTS, 1);
+			*RAM_MARK = RAM_MARK_VALUE;
+			print("MB first boot: resetting\n");
+		} else {
+			print("MB boot %u: RAM %s\n", boots + 1,
+			      *RAM_MARK ? "not zeroed" : "zeroed");
+			outw(0x604, 5 << 10 | 1 << 13);
+		}
+	}
+	/* A hard reset through the reset control register: hvkm-vmm exits 0. */
+	outb(0xcf9, 0x06);
+	for (;;)
+		__asm__ volatile("cli; hlt");
+}
+
 void mb_main(uint32_t magic, const struct mb_info *info, uint32_t eflags)
 {
 	print("MB hvkm multiboot test kernel at %x, info at %x\n", (uint32_t)kernel_start,
@@ -297,8 +384,7 @@ void mb_main(uint32_t magic, const struct mb_info *info, uint32_t eflags)
 	check_mmap(info);
 	check_modules(info);
 	print("MB done %u failed\n", failures);
-	/* A hard reset through the reset control register: hvkm-vmm exits 0. */
-	outb(0xcf9, 0x06);
+	finish((const char *)(uintptr_t)info->cmdline);
 }
 
 /* What the compiler may call in a freestanding program. */
