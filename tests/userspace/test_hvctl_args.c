@@ -55,6 +55,13 @@ int main(void)
 	CHECK(PARSE(&a, "create", "vm1", "--kernel", "/k") == 0 && a.memory_mib == 256 &&
 	      a.cpus == 1 && !a.initrd && !a.cmdline && !a.json, "create_defaults");
 	CHECK(refused(PARSE(&a, "create", "vm1"), "--kernel"), "create_needs_kernel");
+	CHECK(PARSE(&a, "create", "mb", "--kernel", "/k", "--module", "/m0 a b", "--module=/m1") == 0 &&
+	      a.nr_modules == 2 && !strcmp(a.modules[0], "/m0 a b") && !strcmp(a.modules[1], "/m1"),
+	      "modules_in_order");
+	CHECK(refused(PARSE(&a, "create", "mb", "--kernel", "/k", "--module", " /m0"), "--module"),
+	      "module_needs_a_file_first");
+	CHECK(refused(PARSE(&a, "create", "mb", "--kernel", "/k", "--module", ""), "--module"),
+	      "module_empty");
 	CHECK(refused(PARSE(&a, "create", "vm1", "--kernel", "/k", "--memory", "8"), "--memory"),
 	      "memory_too_small");
 	CHECK(refused(PARSE(&a, "create", "vm1", "--kernel", "/k", "--memory", "4G"), "--memory"),

@@ -64,5 +64,14 @@ int main(void)
 	CHECK(!vmconfig_console_socket(o), "no_console_socket_for_file");
 	json_object_put(o);
 	config_free(&cfg);
+
+	a.modules[0] = "/boot/mod0 one two";
+	a.modules[1] = "/boot/mod1";
+	a.nr_modules = 2;
+	CHECK(to_vmm(&a, &cfg, &o) == 0 && cfg.nr_modules == 2 &&
+	      !strcmp(cfg.modules[0], "/boot/mod0 one two") && !strcmp(cfg.modules[1], "/boot/mod1"),
+	      "modules_reach_the_vmm");
+	json_object_put(o);
+	config_free(&cfg);
 	return tap_done();
 }

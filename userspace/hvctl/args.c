@@ -132,6 +132,16 @@ static int parse_option(struct hvctl_args *a, const char *opt, const char *v,
 		}
 		if (!strcmp(opt, "serial"))
 			return parse_serial(a, v, err, errlen);
+		if (!strcmp(opt, "module")) {
+			if (!*v || *v == ' ')
+				return usage_err(err, errlen,
+						 "--module '%s': expected a file, then its arguments", v);
+			if (a->nr_modules == HVCTL_MAX_MODULES)
+				return usage_err(err, errlen, "--module: at most %u modules",
+						 HVCTL_MAX_MODULES);
+			a->modules[a->nr_modules++] = v;
+			return 0;
+		}
 	}
 	if (a->cmd == CMD_STOP && !strcmp(opt, "timeout")) {
 		if (parse_uint(v, 86400, &n))
@@ -146,7 +156,7 @@ static int parse_option(struct hvctl_args *a, const char *opt, const char *v,
 static bool takes_value(const char *opt)
 {
 	static const char *const with_value[] = {
-		"gen", "memory", "cpus", "kernel", "initrd", "cmdline", "serial", "timeout",
+		"gen", "memory", "cpus", "kernel", "initrd", "cmdline", "module", "serial", "timeout",
 	};
 	unsigned int i;
 

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #define HVCTL_MAX_SERIAL	4
+#define HVCTL_MAX_MODULES	32	/* as hvkm-vmm takes (config.c) */
 #define HVCTL_MIN_MEMORY_MIB	16
 #define HVCTL_MAX_MEMORY_MIB	3072	/* hvkm-vmm's limit (config.h) */
 #define HVCTL_MAX_CPUS		64
@@ -29,6 +30,9 @@ struct hvctl_args {
 	uint64_t memory_mib;
 	unsigned int cpus;
 	const char *kernel, *initrd, *cmdline;
+	/* Multiboot modules, each "PATH [args...]" (boot.modules in vm.json). */
+	const char *modules[HVCTL_MAX_MODULES];
+	unsigned int nr_modules;
 	const char *serial[HVCTL_MAX_SERIAL];	/* backend per COM port, or NULL */
 	/* stop */
 	bool force;

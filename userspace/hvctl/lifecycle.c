@@ -147,11 +147,38 @@ static int check_file(const char *opt, const char *path)
 	return 0;
 }
 
+/* A module "PATH [args...]": its file readable. */
+static int check_module(const char *module)
+{
+	size_t len = strcspn(module, " ");
+	char *path = strndup(module, len);
+	int ret;
+
+	if (!path)
+		return hvctl_fail(HVCTL_ERR_SYSTEM, "out of memory");
+	ret = check_file("module", path);
+	free(path);
+	return ret;
+}
+
+/* The module with its file's path made absolute and its arguments kept. */
+static char *absolute_module(const char *module)
+{
+	size_t len = strcspn(module, " ");
+	char *path = strndup(module, len), *abs = path ? absolute(path) : NULL, *out = NULL;
+
+	if (abs && asprintf(&out, "%s%s", abs, module + len) < 0)
+		out = NULL;
+	free(path);
+	free(abs);
+	return out;
+}
+
 int cmd_create(const struct hvctl_args *args)
 {
 	struct hvctl_args a = *args;
 	char root[HVCTL_PATH_MAX], dir[HVCTL_PATH_MAX], path[HVCTL_PATH_MAX];
-	char *owned[2 + HVCTL_MAX_SERIAL] = { NULL };
+	char *owned[2 + HVCTL_MAX_SERIAL + HVCTL_MAX_MODULES] = { NULL };
 	json_object *cfg = NULL;
 	unsigned int i;
 	int ret;
@@ -168,6 +195,8 @@ int cmd_create(const struct hvctl_args *args)
 	ret = check_file("kernel", a.kernel);
 	if (!ret && a.initrd)
 		ret = check_file("initrd", a.initrd);
+	for (i = 0; !ret && i < a.nr_modules; i++)
+		ret = check_module(a.modules[i]);
 	if (ret)
 		return ret;
 	if (!access(path, F_OK))
@@ -190,7 +219,15 @@ int cmd_create(const struct hvctl_args *args)
 		free(p);
 		a.serial[i] = owned[2 + i];
 	}
+	for (i = 0; i < a.nr_modules; i++)
+		a.modules[i] = owned[2 + HVCTL_MAX_SERIAL + i] = absolute_module(a.modules[i]);
 	ret = HVCTL_ERR_SYSTEM;
+	for (i = 0; i < a.nr_modules; i++) {
+		if (!a.modules[i]) {
+			hvctl_fail(ret, "out of memory");
+			goto out;
+		}
+	}
 	if (!a.kernel || (args->initrd && !a.initrd)) {
 		hvctl_fail(ret, "out of memory");
 		goto out;

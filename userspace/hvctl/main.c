@@ -36,6 +36,7 @@ static void usage(FILE *out)
 		"  info                 what the loaded hvkm module offers (API version, hardware)\n"
 		"  create NAME --kernel FILE [--initrd FILE] [--cmdline TEXT] [--gen 1]\n"
 		"         [--memory SIZE] [--cpus N] [--serial comN=file:PATH|pipe:PATH|socket:PATH]\n"
+		"         [--module 'FILE [ARGS]']...   (a Multiboot kernel's modules)\n"
 		"                       write the VM's configuration (COM1: a console socket)\n"
 		"  list                 every VM: name, state, VPs, memory, uptime\n"
 		"  show NAME            one VM's configuration and state\n"

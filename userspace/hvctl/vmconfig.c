@@ -35,6 +35,14 @@ json_object *vmconfig_build(const struct hvctl_args *a, const char *dir)
 		add_string(boot, "initrd", a->initrd);
 	if (a->cmdline)
 		add_string(boot, "cmdline", a->cmdline);
+	if (a->nr_modules) {
+		json_object *modules = json_object_new_array();
+
+		for (i = 0; modules && i < a->nr_modules; i++)
+			json_object_array_add(modules, json_object_new_string(a->modules[i]));
+		if (modules)
+			json_object_object_add(boot, "modules", modules);
+	}
 	json_object_object_add(root, "boot", boot);
 	for (i = 0; i < HVCTL_MAX_SERIAL; i++) {
 		json_object *port;
