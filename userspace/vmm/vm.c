@@ -37,10 +37,27 @@ static uint64_t monotonic_ns(void *unused)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-static time_t wall_seconds(void *unused)
+static uint64_t realtime_ns(void *unused)
 {
+	struct timespec ts;
+
 	(void)unused;
-	return time(NULL);
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* An absolute timerfd deadline in ns (the fd's clock); NO_DEADLINE disarms. */
+static void vm_timer_set(int fd, uint64_t when, uint64_t no_deadline)
+{
+	struct itimerspec its = { 0 };
+
+	if (when != no_deadline) {
+		if (!when)
+			when = 1;	/* 0 would disarm the timer */
+		its.it_value.tv_sec = (time_t)(when / 1000000000ull);
+		its.it_value.tv_nsec = (long)(when % 1000000000ull);
+	}
+	timerfd_settime(fd, TFD_TIMER_ABSTIME, &its, NULL);
 }
 
 void vm_request_stop(struct vm *vm, enum vm_stop why)
@@ -118,16 +135,30 @@ static void vm_ioapic_eoi_exits(void *opaque, const uint64_t *vectors)
 static void vm_pit_rearm(void *opaque)
 {
 	struct vm *vm = opaque;
-	uint64_t when = pit_next_deadline(&vm->pit);
-	struct itimerspec its = { 0 };
 
-	if (when != PIT_NO_DEADLINE) {
-		if (!when)
-			when = 1;	/* 0 would disarm the timer */
-		its.it_value.tv_sec = (time_t)(when / 1000000000ull);
-		its.it_value.tv_nsec = (long)(when % 1000000000ull);
-	}
-	timerfd_settime(vm->pit_timer_fd, TFD_TIMER_ABSTIME, &its, NULL);
+	vm_timer_set(vm->pit_timer_fd, pit_next_deadline(&vm->pit), PIT_NO_DEADLINE);
+}
+
+/* The RTC's next interrupt, on a CLOCK_REALTIME timerfd like its clock. */
+static void vm_rtc_rearm(void *opaque)
+{
+	struct vm *vm = opaque;
+
+	vm_timer_set(vm->rtc_timer_fd, rtc_next_deadline(&vm->rtc), RTC_NO_DEADLINE);
+}
+
+static void vm_rtc_timer(void *opaque, uint32_t events)
+{
+	struct vm *vm = opaque;
+	uint64_t expirations;
+
+	(void)events;
+	if (read(vm->rtc_timer_fd, &expirations, sizeof(expirations)) < 0 && errno != ECANCELED)
+		return;
+	pthread_mutex_lock(&vm->dev_lock);
+	rtc_tick(&vm->rtc);
+	vm_rtc_rearm(vm);
+	pthread_mutex_unlock(&vm->dev_lock);
 }
 
 static void vm_pit_timer(void *opaque, uint32_t events)
@@ -190,7 +221,9 @@ static int vm_create_devices(struct vm *vm)
 	int ret;
 
 	vm_reset_devices(vm);
-	rtc_init(&vm->rtc, wall_seconds, NULL);
+	rtc_init(&vm->rtc, vm_isa_line(vm, RTC_IRQ), realtime_ns, NULL);
+	vm->rtc.rearm = vm_rtc_rearm;
+	vm->rtc.opaque = vm;
 	ret = pic_register(&vm->pic, &vm->io);
 	if (!ret)
 		ret = ioapic_register(&vm->ioapic, &vm->mmio);
@@ -240,6 +273,12 @@ static int vm_create_devices(struct vm *vm)
 	if (vm->pit_timer_fd < 0)
 		return -errno;
 	ret = loop_add(&vm->loop, vm->pit_timer_fd, EPOLLIN, vm_pit_timer, vm);
+	if (ret)
+		return ret;
+	vm->rtc_timer_fd = timerfd_create(CLOCK_REALTIME, TFD_CLOEXEC | TFD_NONBLOCK);
+	if (vm->rtc_timer_fd < 0)
+		return -errno;
+	ret = loop_add(&vm->loop, vm->rtc_timer_fd, EPOLLIN, vm_rtc_timer, vm);
 	if (!ret && vm->serial_input >= 0)
 		ret = loop_add(&vm->loop, STDIN_FILENO, EPOLLIN, vm_serial_input, vm);
 	return ret;
@@ -326,7 +365,7 @@ int vm_create(struct vm *vm, const struct config *cfg, bool verbose)
 	vm->loop.epfd = vm->loop.stop_fd = -1;
 	vm->cfg = cfg;
 	vm->verbose = verbose;
-	vm->dev_fd = vm->fd = vm->pit_timer_fd = -1;
+	vm->dev_fd = vm->fd = vm->pit_timer_fd = vm->rtc_timer_fd = -1;
 	pthread_mutex_init(&vm->dev_lock, NULL);
 	pthread_mutex_init(&vm->stop_lock, NULL);
 	pthread_cond_init(&vm->stop_cond, NULL);
@@ -666,6 +705,8 @@ void vm_destroy(struct vm *vm)
 	loop_free(&vm->loop);
 	if (vm->pit_timer_fd >= 0)
 		close(vm->pit_timer_fd);
+	if (vm->rtc_timer_fd >= 0)
+		close(vm->rtc_timer_fd);
 	for (i = 0; i < CONFIG_MAX_SERIAL; i++)
 		serial_backend_close(&vm->serial_backend[i]);
 	if (vm->dev_fd >= 0)

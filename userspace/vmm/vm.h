@@ -58,7 +58,7 @@ struct vm {
 	pthread_mutex_t dev_lock;	/* every device's state */
 	struct bus io, mmio;
 	struct loop loop;
-	int pit_timer_fd;
+	int pit_timer_fd, rtc_timer_fd;
 
 	struct pic pic;
 	struct ioapic ioapic;
