@@ -65,8 +65,31 @@ int main(void)
 		    sizeof(err)) == -EINVAL && strstr(err, "memroy"), "unknown_key_named");
 	CHECK(parse(&cfg, "{\"name\":\"m\",\"boot\":{\"kernel\":\"/k\"},\"memory\":8}", err,
 		    sizeof(err)) == -EINVAL && strstr(err, "memory"), "memory_too_small");
-	CHECK(parse(&cfg, "{\"name\":\"m\",\"boot\":{\"kernel\":\"/k\"},\"memory\":4096}", err,
-		    sizeof(err)) == -EINVAL, "memory_above_hole_refused");
+	CHECK(parse(&cfg, "{\"name\":\"m\",\"boot\":{\"kernel\":\"/k\"},\"memory\":5120}", err,
+		    sizeof(err)) == 0 && cfg.memory_mib == 5120 &&
+	      cfg.memory_backing == CONFIG_MEMORY_ANONYMOUS, "memory_above_4g_default_anonymous");
+	config_free(&cfg);
+	CHECK(parse(&cfg, "{\"name\":\"m\",\"boot\":{\"kernel\":\"/k\"},\"memory\":1048577}", err,
+		    sizeof(err)) == -EINVAL && strstr(err, "1048576") && !strchr(err, '\n'),
+	      "memory_absurd_refused_one_line");
+	CHECK(parse(&cfg, "{\"name\":\"m\",\"boot\":{\"kernel\":\"/k\"},\"memory_backing\":\"memfd\"}",
+		    err, sizeof(err)) == 0 && cfg.memory_backing == CONFIG_MEMORY_MEMFD, "backing_memfd");
+	config_free(&cfg);
+	CHECK(parse(&cfg, "{\"name\":\"m\",\"boot\":{\"kernel\":\"/k\"},\"memory\":512,"
+		    "\"memory_backing\":\"hugetlbfs\"}", err, sizeof(err)) == 0 &&
+	      cfg.memory_backing == CONFIG_MEMORY_HUGETLBFS, "backing_hugetlbfs");
+	config_free(&cfg);
+	CHECK(parse(&cfg, "{\"name\":\"m\",\"boot\":{\"kernel\":\"/k\"},\"memory_backing\":\"anonymous\"}",
+		    err, sizeof(err)) == 0 && cfg.memory_backing == CONFIG_MEMORY_ANONYMOUS,
+	      "backing_anonymous");
+	config_free(&cfg);
+	CHECK(parse(&cfg, "{\"name\":\"m\",\"boot\":{\"kernel\":\"/k\"},\"memory_backing\":\"shm\"}",
+		    err, sizeof(err)) == -EINVAL && strstr(err, "memory_backing"), "backing_unknown_refused");
+	CHECK(parse(&cfg, "{\"name\":\"m\",\"boot\":{\"kernel\":\"/k\"},\"memory_backing\":1}",
+		    err, sizeof(err)) == -EINVAL, "backing_not_string_refused");
+	CHECK(parse(&cfg, "{\"name\":\"m\",\"boot\":{\"kernel\":\"/k\"},\"memory\":257,"
+		    "\"memory_backing\":\"hugetlbfs\"}", err, sizeof(err)) == -EINVAL &&
+	      strstr(err, "2 MiB"), "hugetlbfs_odd_mib_refused");
 	CHECK(parse(&cfg, "{\"name\":\"m\",\"boot\":{\"kernel\":\"/k\"},\"memory\":\"1G\"}", err,
 		    sizeof(err)) == -EINVAL && strstr(err, "integer"), "memory_not_integer");
 	CHECK(parse(&cfg, "{\"name\":\"m\",\"boot\":{\"kernel\":\"/k\"},\"generation\":2}", err,

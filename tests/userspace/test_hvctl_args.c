@@ -64,7 +64,9 @@ int main(void)
 	      "module_empty");
 	CHECK(refused(PARSE(&a, "create", "vm1", "--kernel", "/k", "--memory", "8"), "--memory"),
 	      "memory_too_small");
-	CHECK(refused(PARSE(&a, "create", "vm1", "--kernel", "/k", "--memory", "4G"), "--memory"),
+	CHECK(PARSE(&a, "create", "vm1", "--kernel", "/k", "--memory", "5G") == 0 &&
+	      a.memory_mib == 5120, "memory_above_4g");
+	CHECK(refused(PARSE(&a, "create", "vm1", "--kernel", "/k", "--memory", "1025G"), "--memory"),
 	      "memory_too_large");
 	CHECK(refused(PARSE(&a, "create", "vm1", "--kernel", "/k", "--cpus", "65"), "--cpus") &&
 	      refused(PARSE(&a, "create", "vm1", "--kernel", "/k", "--cpus", "1x"), "--cpus"),

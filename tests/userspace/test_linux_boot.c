@@ -59,7 +59,7 @@ static int load(uint8_t *mem, uint64_t size, const uint8_t *initrd, size_t initr
 {
 	char err[200];
 
-	return linux_load(mem, size, image, sizeof(image), initrd, initrd_size, cmdline, e,
+	return linux_load(mem, size, 0, image, sizeof(image), initrd, initrd_size, cmdline, e,
 			  err, sizeof(err));
 }
 
@@ -89,7 +89,7 @@ static void test_real_kernel(uint8_t *mem, uint64_t size)
 	fseek(f, 0, SEEK_SET);
 	k = malloc((size_t)len);
 	if (k && fread(k, 1, (size_t)len, f) == (size_t)len)
-		ret = linux_load(mem, size, k, (size_t)len, NULL, 0, "console=ttyS0", &e,
+		ret = linux_load(mem, size, 0, k, (size_t)len, NULL, 0, "console=ttyS0", &e,
 				 err, sizeof(err));
 	fclose(f);
 	if (ret)
@@ -169,10 +169,18 @@ int main(void)
 	longline[sizeof(longline) - 1] = 0;
 	CHECK(load(mem, size, NULL, 0, longline, &e) == -E2BIG, "command_line_too_long");
 	CHECK(load(mem, 32 * MIB, NULL, 0, "", &e) == -EINVAL, "too_little_ram");
-	CHECK(linux_load(mem, size, image, sizeof(image), mem, 120 * MIB, "", &e, longline,
+	CHECK(linux_load(mem, size, 0, image, sizeof(image), mem, 120 * MIB, "", &e, longline,
 			 sizeof(longline)) == -E2BIG, "initrd_too_large");
-	CHECK(linux_load(mem, size, image, 1000, NULL, 0, "", &e, longline, sizeof(longline)) ==
+	CHECK(linux_load(mem, size, 0, image, 1000, NULL, 0, "", &e, longline, sizeof(longline)) ==
 	      -ENOEXEC, "truncated_image");
+
+	/* RAM beyond 3 GiB: reported at 4 GiB, after the low RAM. */
+	CHECK(linux_load(mem, size, 2048 * MIB, image, sizeof(image), initrd, sizeof(initrd), "",
+			 &e, longline, sizeof(longline)) == 0 &&
+	      bp->e820_entries == 5 && bp->e820_table[3].size == size - MIB &&
+	      bp->e820_table[4].addr == (4ull << 30) && bp->e820_table[4].size == 2048 * MIB &&
+	      bp->e820_table[4].type == 1, "e820_ram_above_4g");
+	CHECK(e.initrd_gpa + e.initrd_size <= size, "initrd_stays_in_low_ram");
 
 	test_real_kernel(mem, size);
 	free(mem);

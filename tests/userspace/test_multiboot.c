@@ -300,7 +300,7 @@ static void test_info(void)
 	const struct mb_mmap_entry *mm;
 	const struct mb_module *m;
 	const struct mb_info *mi = info();
-	unsigned int i, n = e820_build(map, RAM_SIZE);
+	unsigned int i, n = e820_build(map, RAM_SIZE, 0);
 	struct mb_entry e;
 	int ok;
 

@@ -109,7 +109,7 @@ static int parse_option(struct hvctl_args *a, const char *opt, const char *v,
 			mib = hvctl_parse_size_mib(v);
 			if (mib < HVCTL_MIN_MEMORY_MIB || mib > HVCTL_MAX_MEMORY_MIB)
 				return usage_err(err, errlen,
-						 "--memory '%s': expected %u..%u MiB (e.g. 256, 512M, 1G)",
+						 "--memory '%s': expected %u..%u MiB (e.g. 256, 512M, 8G)",
 						 v, HVCTL_MIN_MEMORY_MIB, HVCTL_MAX_MEMORY_MIB);
 			a->memory_mib = (uint64_t)mib;
 			return 0;

@@ -13,7 +13,7 @@
 #define HVCTL_MAX_SERIAL	4
 #define HVCTL_MAX_MODULES	32	/* as hvkm-vmm takes (config.c) */
 #define HVCTL_MIN_MEMORY_MIB	16
-#define HVCTL_MAX_MEMORY_MIB	3072	/* hvkm-vmm's limit (config.h) */
+#define HVCTL_MAX_MEMORY_MIB	(1024 * 1024)	/* hvkm-vmm's limit, 1 TiB (config.h) */
 #define HVCTL_MAX_CPUS		64
 
 enum hvctl_cmd {

@@ -185,6 +185,20 @@ static int parse_serial(struct config *cfg, json_object *list, char *err, size_t
 	return 0;
 }
 
+static int parse_backing(struct config *cfg, json_object *v, char *err, size_t errlen)
+{
+	static const char *const names[] = { "anonymous", "memfd", "hugetlbfs" };
+	unsigned int i;
+
+	if (json_object_is_type(v, json_type_string))
+		for (i = 0; i < 3; i++)
+			if (!strcmp(json_object_get_string(v), names[i])) {
+				cfg->memory_backing = (enum config_memory_backing)i;
+				return 0;
+			}
+	return fail(err, errlen, "memory_backing: expected \"anonymous\", \"memfd\" or \"hugetlbfs\"");
+}
+
 static int parse_top(struct config *cfg, json_object *root, char *err, size_t errlen)
 {
 	uint64_t n;
@@ -203,6 +217,8 @@ static int parse_top(struct config *cfg, json_object *root, char *err, size_t er
 		} else if (!strcmp(key, "memory")) {
 			ret = get_uint(v, "memory (MiB)", 16, CONFIG_MAX_MEMORY_MIB,
 				       &cfg->memory_mib, err, errlen);
+		} else if (!strcmp(key, "memory_backing")) {
+			ret = parse_backing(cfg, v, err, errlen);
 		} else if (!strcmp(key, "cpus")) {
 			ret = get_uint(v, "cpus", 1, CONFIG_MAX_CPUS, &n, err, errlen);
 			cfg->cpus = (unsigned int)n;
@@ -226,6 +242,9 @@ static int parse_top(struct config *cfg, json_object *root, char *err, size_t er
 	}
 	if (!cfg->name)
 		return fail(err, errlen, "'name' is required");
+	if (cfg->memory_backing == CONFIG_MEMORY_HUGETLBFS && cfg->memory_mib % 2)
+		return fail(err, errlen, "memory: %llu MiB is not a whole number of 2 MiB huge pages",
+			    (unsigned long long)cfg->memory_mib);
 	if (!cfg->kernel)
 		return fail(err, errlen, "'boot' with a 'kernel' is required");
 	return 0;

@@ -2,7 +2,7 @@
 /*
  * A VM's configuration, read from a JSON file (docs/vmm.md):
  *
- *   { "name": "l2", "generation": 1, "memory": 256, "cpus": 1,
+ *   { "name": "l2", "generation": 1, "memory": 256, "memory_backing": "anonymous", "cpus": 1,
  *     "boot": { "kernel": "/path/bzImage", "initrd": "/path/initrd",
  *               "cmdline": "console=ttyS0", "modules": [ "/path/mod args" ] },
  *     "serial": [ { "port": "com1", "output": "stdout" } ] }
@@ -17,8 +17,18 @@
 #define CONFIG_MAX_SERIAL	4
 #define CONFIG_MAX_CPUS		64
 #define CONFIG_MAX_MODULES	32	/* boot.modules of a Multiboot kernel */
-/* Guest RAM ends below the 32-bit PCI hole (no RAM above 4 GiB yet). */
-#define CONFIG_MAX_MEMORY_MIB	3072
+/*
+ * 1 TiB: beyond it a size is taken for a typo.  The guest's physical address
+ * width may allow less (checked when the VM is created, vm.c).
+ */
+#define CONFIG_MAX_MEMORY_MIB	(1024 * 1024)
+
+/* What backs guest RAM (guest_ram.c). */
+enum config_memory_backing {
+	CONFIG_MEMORY_ANONYMOUS,	/* private anonymous memory, THP where possible */
+	CONFIG_MEMORY_MEMFD,		/* a memfd (shmem) */
+	CONFIG_MEMORY_HUGETLBFS,	/* a memfd of 2 MiB hugetlbfs pages */
+};
 
 struct config_serial {
 	unsigned int index;	/* 0: COM1 .. 3: COM4 */
@@ -32,6 +42,7 @@ struct config {
 	char *name;
 	unsigned int generation;	/* 1: BIOS-style machine, direct Linux boot */
 	uint64_t memory_mib;
+	enum config_memory_backing memory_backing;
 	unsigned int cpus;
 	bool exit_on_reset;		/* "on_reset": "exit"; else a reset restarts the VM */
 	char *kernel, *initrd, *cmdline;

@@ -23,7 +23,12 @@ struct e820_range {
 	uint32_t type;
 };
 
-/* Fill @map for @mem_size bytes of RAM from GPA 0; the number of entries. */
-unsigned int e820_build(struct e820_range *map, uint64_t mem_size);
+#define E820_HIGH_RAM_4G	(4ull << 30)	/* RAM beyond 3 GiB continues here */
+
+/*
+ * Fill @map for @low bytes of RAM from GPA 0 and @high bytes from 4 GiB
+ * (guest_ram.c's layout); the number of entries.
+ */
+unsigned int e820_build(struct e820_range *map, uint64_t low, uint64_t high);
 
 #endif

@@ -49,10 +49,11 @@ static void build_gdt(uint8_t *mem)
 	put64(mem, BOOT_GDT + BOOT_SEL_DATA, 0x00cf93000000ffffull);	/* flat data */
 }
 
-static void copy_e820(struct boot_params *bp, uint64_t mem_size)
+/* The memory map a PC BIOS reports (e820.c), RAM above 4 GiB included. */
+static void copy_e820(struct boot_params *bp, uint64_t low, uint64_t high)
 {
 	struct e820_range map[E820_MAX_ENTRIES];
-	unsigned int i, n = e820_build(map, mem_size);
+	unsigned int i, n = e820_build(map, low, high);
 
 	for (i = 0; i < n; i++) {
 		bp->e820_table[i].addr = map[i].addr;
@@ -72,7 +73,7 @@ bool linux_is_bzimage(const uint8_t *kernel, size_t kernel_size)
 	return magic == HDR_MAGIC;
 }
 
-int linux_load(uint8_t *mem, uint64_t mem_size, const uint8_t *kernel, size_t kernel_size,
+int linux_load(uint8_t *mem, uint64_t mem_size, uint64_t high_size, const uint8_t *kernel, size_t kernel_size,
 	       const uint8_t *initrd, size_t initrd_size, const char *cmdline,
 	       struct linux_entry *entry, char *err, size_t errlen)
 {
@@ -150,7 +151,7 @@ int linux_load(uint8_t *mem, uint64_t mem_size, const uint8_t *kernel, size_t ke
 	}
 
 	/* The map a PC BIOS reports (e820.c). */
-	copy_e820(bp, mem_size);
+	copy_e820(bp, mem_size, high_size);
 
 	build_page_tables(mem);
 	build_gdt(mem);

@@ -40,12 +40,13 @@ bool linux_is_bzimage(const uint8_t *kernel, size_t kernel_size);
 
 /*
  * Place @kernel (a bzImage) and @initrd (may be NULL) in @mem, guest RAM
- * from GPA 0 of @mem_size bytes.  0, or -ENOEXEC for something that is not
+ * from GPA 0 of @mem_size bytes (at most 3 GiB); @high_size bytes more at
+ * 4 GiB are only reported in the E820 map.  0, or -ENOEXEC for something that is not
  * a bzImage with protocol 2.12+ and a 64-bit entry, -E2BIG when it does not
  * fit or the command line is too long, -EINVAL for too little RAM.  @err
  * says why.
  */
-int linux_load(uint8_t *mem, uint64_t mem_size, const uint8_t *kernel, size_t kernel_size,
+int linux_load(uint8_t *mem, uint64_t mem_size, uint64_t high_size, const uint8_t *kernel, size_t kernel_size,
 	       const uint8_t *initrd, size_t initrd_size, const char *cmdline,
 	       struct linux_entry *entry, char *err, size_t errlen);
 

@@ -383,7 +383,8 @@ int mb_load(uint8_t *mem, uint64_t mem_size, const uint8_t *image, size_t size,
 	if (ret)
 		return ret;
 
-	n = e820_build(map, mem_size);
+	/* Low RAM only: a Multiboot kernel is 32-bit (docs/vmm.md). */
+	n = e820_build(map, mem_size, 0);
 	ret = place_segments(mem, image, &l, map, n, entry, err, errlen);
 	if (ret)
 		return ret;

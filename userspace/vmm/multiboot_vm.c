@@ -71,7 +71,7 @@ int vm_load_multiboot(struct vm *vm, const uint8_t *kernel, size_t kernel_len,
 		ret = -ENOMEM;
 		goto out;
 	}
-	if (mb_load(vm->ram, vm->ram_size, kernel, kernel_len, cmdline, mods, cfg->nr_modules,
+	if (mb_load(vm->ram, vm->ram_low, kernel, kernel_len, cmdline, mods, cfg->nr_modules,
 		    e, err, sizeof(err))) {
 		fprintf(stderr, "hvkm-vmm: %s: %s\n", cfg->kernel, err);
 		goto out;

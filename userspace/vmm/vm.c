@@ -23,7 +23,6 @@
 #include "vm.h"
 
 #define MIB		(1ull << 20)
-#define HUGE_2M		(2 * MIB)
 
 static const uint16_t com_base[CONFIG_MAX_SERIAL] = { 0x3f8, 0x2f8, 0x3e8, 0x2e8 };
 static const unsigned int com_irq[CONFIG_MAX_SERIAL] = { 4, 3, 4, 3 };
@@ -284,32 +283,67 @@ static int vm_create_devices(struct vm *vm)
 	return ret;
 }
 
-/* The partition's memory slots for the RAM hvkm-vmm has mapped. */
+/* The guest's physical address width (CPUID 0x80000008 EAX[7:0], the host's). */
+static unsigned int vm_phys_bits(void)
+{
+	unsigned int a, b, c, d;
+
+	if (!__get_cpuid(0x80000008, &a, &b, &c, &d))
+		return 36;
+	return a & 0xff;
+}
+
+/*
+ * The partition's memory slots for the RAM hvkm-vmm has mapped: low RAM in
+ * slot 0 at GPA 0, what is beyond 3 GiB in slot 1 at 4 GiB.
+ */
 static int vm_register_ram(struct vm *vm)
 {
 	struct hvkm_memory_region r = { .slot = 0 };
+	int ret;
 
 	r.guest_phys_addr = 0;
-	r.size = vm->ram_size;
+	r.size = vm->ram_low;
 	r.userspace_addr = (uintptr_t)vm->ram;
-	return ioctl(vm->fd, HVKM_SET_MEMORY_REGION, &r) ? -errno : 0;
+	if (ioctl(vm->fd, HVKM_SET_MEMORY_REGION, &r))
+		goto fail;
+	if (!vm->ram_high)
+		return 0;
+	r.slot = 1;
+	r.guest_phys_addr = GUEST_RAM_HIGH_BASE;
+	r.size = vm->ram_high;
+	r.userspace_addr = (uintptr_t)vm->ram + vm->ram_low;
+	if (!ioctl(vm->fd, HVKM_SET_MEMORY_REGION, &r))
+		return 0;
+fail:
+	ret = -errno;
+	fprintf(stderr, "hvkm-vmm: HVKM_SET_MEMORY_REGION slot %u: %s\n", r.slot, strerror(-ret));
+	return ret;
 }
 
 static int vm_create_ram(struct vm *vm)
 {
-	uint8_t *area;
+	uint64_t size = vm->cfg->memory_mib * MIB, low, end;
+	unsigned int bits = vm_phys_bits();
+	char err[256];
+	int ret;
 
-	vm->ram_size = vm->cfg->memory_mib * MIB;
-	/* 2 MiB aligned so that THP can back it and hvkm map it with 2 MiB pages. */
-	area = mmap(NULL, vm->ram_size + HUGE_2M, PROT_READ | PROT_WRITE,
-		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (area == MAP_FAILED)
-		return -errno;
-	vm->ram = (uint8_t *)(((uintptr_t)area + HUGE_2M - 1) & ~(uintptr_t)(HUGE_2M - 1));
-	if (vm->ram != area)
-		munmap(area, (size_t)(vm->ram - area));
-	munmap(vm->ram + vm->ram_size, (size_t)(area + HUGE_2M - vm->ram));
-	madvise(vm->ram, vm->ram_size, MADV_HUGEPAGE);
+	guest_ram_split(size, &low, &end);
+	end = end ? GUEST_RAM_HIGH_BASE + end : low;
+	if (bits < 64 && end > (1ull << bits)) {
+		fprintf(stderr, "hvkm-vmm: memory: %llu MiB end at %#llx, beyond the guest's %u-bit physical addresses\n",
+			(unsigned long long)vm->cfg->memory_mib, (unsigned long long)end, bits);
+		return -E2BIG;
+	}
+	ret = guest_ram_alloc(&vm->guest_ram, size, vm->cfg->memory_backing, err, sizeof(err));
+	if (ret) {
+		fprintf(stderr, "hvkm-vmm: %s\n", err);
+		return ret;
+	}
+	vm->ram = vm->guest_ram.mem;
+	vm->ram_size = size;
+	vm->ram_low = vm->guest_ram.low;
+	vm->ram_high = vm->guest_ram.high;
 	return vm_register_ram(vm);
 }
 
@@ -366,6 +400,7 @@ int vm_create(struct vm *vm, const struct config *cfg, bool verbose)
 	vm->cfg = cfg;
 	vm->verbose = verbose;
 	vm->dev_fd = vm->fd = vm->pit_timer_fd = vm->rtc_timer_fd = -1;
+	vm->guest_ram.fd = -1;
 	pthread_mutex_init(&vm->dev_lock, NULL);
 	pthread_mutex_init(&vm->stop_lock, NULL);
 	pthread_cond_init(&vm->stop_cond, NULL);
@@ -392,10 +427,8 @@ int vm_create(struct vm *vm, const struct config *cfg, bool verbose)
 	if (ret)
 		return ret;
 	ret = vm_create_ram(vm);
-	if (ret) {
-		fprintf(stderr, "hvkm-vmm: guest RAM: %s\n", strerror(-ret));
+	if (ret)
 		return ret;
-	}
 	ret = vm_create_devices(vm);
 	if (ret)
 		fprintf(stderr, "hvkm-vmm: devices: %s\n", strerror(-ret));
@@ -565,7 +598,7 @@ static int vm_load_bzimage(struct vm *vm, const uint8_t *kernel, size_t kernel_l
 			return VM_BOOT_REFUSED;
 		}
 	}
-	ret = linux_load(vm->ram, vm->ram_size, kernel, kernel_len, initrd, initrd_len,
+	ret = linux_load(vm->ram, vm->ram_low, vm->ram_high, kernel, kernel_len, initrd, initrd_len,
 			 cfg->cmdline ? cfg->cmdline : "", e, err, sizeof(err));
 	free(initrd);
 	if (ret) {
@@ -618,7 +651,7 @@ int vm_load_kernel(struct vm *vm)
 		for (i = 0; i < CONFIG_MAX_SERIAL; i++)
 			if (vm->serial_present[i])
 				ac.com_present |= 1u << i;
-		ret = acpi_write(vm->ram, vm->ram_size, &ac, &al);
+		ret = acpi_write(vm->ram, vm->ram_low, &ac, &al);
 		if (ret) {
 			fprintf(stderr, "hvkm-vmm: no room for the ACPI tables\n");
 			return ret;
@@ -635,7 +668,7 @@ int vm_load_kernel(struct vm *vm)
 		 * with one VP none is needed (it then uses virtual-wire mode).
 		 */
 		__cpuid(1, sig, b, c, features);
-		if (!mptable_write(vm->ram, vm->ram_size, vm->nr_vps, sig, features)) {
+		if (!mptable_write(vm->ram, vm->ram_low, vm->nr_vps, sig, features)) {
 			fprintf(stderr, "hvkm-vmm: no room for the MP table\n");
 			return -E2BIG;
 		}
@@ -711,8 +744,8 @@ void vm_destroy(struct vm *vm)
 		serial_backend_close(&vm->serial_backend[i]);
 	if (vm->dev_fd >= 0)
 		close(vm->dev_fd);
-	if (vm->ram)
-		munmap(vm->ram, vm->ram_size);
+	guest_ram_free(&vm->guest_ram);
+	vm->ram = NULL;
 	bus_free(&vm->io);
 	bus_free(&vm->mmio);
 }

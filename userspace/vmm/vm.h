@@ -23,6 +23,7 @@
 #include "devices/reset.h"
 #include "devices/rtc.h"
 #include "devices/serial.h"
+#include "guest_ram.h"
 #include "loop.h"
 #include "serial_backend.h"
 
@@ -52,8 +53,9 @@ struct vm {
 	const struct config *cfg;
 	bool verbose;
 	int dev_fd, fd;
-	uint8_t *ram;
-	uint64_t ram_size;
+	struct guest_ram guest_ram;
+	uint8_t *ram;			/* low RAM from GPA 0, then high RAM from 4 GiB */
+	uint64_t ram_size, ram_low, ram_high;
 
 	pthread_mutex_t dev_lock;	/* every device's state */
 	struct bus io, mmio;
