@@ -63,6 +63,14 @@ int main(void)
 
 	CHECK(parse(&cfg, "{\"name\":\"m\",\"boot\":{\"kernel\":\"/k\"},\"memroy\":1}", err,
 		    sizeof(err)) == -EINVAL && strstr(err, "memroy"), "unknown_key_named");
+	CHECK(parse(&cfg, "{\"name\":\"m\",\"boot\":{\"kernel\":\"/k\"},"
+		    "\"serial\":[{\"port\":\"com1\",\"output\":\"stdio\"}]}", err, sizeof(err)) == 0 &&
+	      !strcmp(cfg.serial[0].output, "stdio"), "serial_stdio_backend");
+	config_free(&cfg);
+	CHECK(parse(&cfg, "{\"name\":\"m\",\"boot\":{\"kernel\":\"/k\"},"
+		    "\"serial\":[{\"port\":\"com1\",\"output\":\"stdio\"},"
+		    "{\"port\":\"com2\",\"input\":true}]}", err, sizeof(err)) == -EINVAL &&
+	      strstr(err, "stdin") && strstr(err, "COM1"), "serial_two_stdin_readers_refused");
 	CHECK(parse(&cfg, "{\"name\":\"m\",\"boot\":{\"kernel\":\"/k\"},\"memory\":8}", err,
 		    sizeof(err)) == -EINVAL && strstr(err, "memory"), "memory_too_small");
 	CHECK(parse(&cfg, "{\"name\":\"m\",\"boot\":{\"kernel\":\"/k\"},\"memory\":5120}", err,

@@ -31,6 +31,84 @@ static uint8_t in(struct serial *s, unsigned int reg)
 	return v;
 }
 
+static int ready_calls;
+
+static void rx_ready(void *opaque)
+{
+	(void)opaque;
+	ready_calls++;
+}
+
+/* MSR: delta bits and the modem status interrupt, looped back and not. */
+static void modem_lines(struct irq_line line, int fd)
+{
+	struct serial s;
+	uint8_t v;
+
+	serial_init(&s, 0x3f8, line, fd);
+	serial_reset_modem_inputs(&s, 0);	/* a socket without a client */
+	out(&s, 4, 0x0b);			/* DTR, RTS, OUT2 */
+	CHECK(in(&s, 6) == 0x00, "no_peer_lines_down_no_deltas");
+	out(&s, 1, 0x08);			/* modem status interrupt only */
+	CHECK(!level && (in(&s, 2) & 0x0f) == 0x01, "msi_enabled_nothing_pending");
+	serial_set_modem_inputs(&s, SERIAL_MSR_PEER);	/* a client connects */
+	CHECK(level && (in(&s, 2) & 0x0f) == 0x00, "peer_connects_modem_status_irq");
+	v = in(&s, 6);
+	CHECK(v == 0xbb, "peer_connects_cts_dsr_dcd_with_deltas");
+	CHECK(!level && in(&s, 6) == 0xb0, "msr_read_clears_deltas_and_irq");
+	serial_set_modem_inputs(&s, 0);			/* it disconnects */
+	CHECK(level && in(&s, 6) == 0x0b && !level, "peer_leaves_deltas_and_irq");
+	serial_set_modem_inputs(&s, SERIAL_MSR_RI);
+	CHECK(!level && (in(&s, 6) & 0x4f) == 0x40, "ri_rising_no_teri");
+	serial_set_modem_inputs(&s, 0);
+	CHECK(level && (in(&s, 6) & 0x4f) == 0x04, "ri_trailing_edge_teri");
+	out(&s, 1, 0x00);
+	serial_set_modem_inputs(&s, SERIAL_MSR_PEER);
+	CHECK(!level && (in(&s, 6) & 0x0f) == 0x0b, "deltas_latched_without_msi");
+
+	/* Loopback: the outputs drive the inputs, with deltas and the interrupt. */
+	out(&s, 1, 0x08);
+	out(&s, 4, 0x18);			/* loop, OUT2 only: DCD */
+	CHECK(in(&s, 6) == 0x83, "loopback_entry_deltas_from_peer_lines");
+	out(&s, 4, 0x1a);			/* + RTS: CTS */
+	CHECK(level && in(&s, 6) == 0x91, "loopback_rts_to_cts_dcts_irq");
+	out(&s, 4, 0x1e);			/* + OUT1: RI */
+	out(&s, 4, 0x1a);			/* OUT1 off: RI trailing edge */
+	CHECK((in(&s, 6) & 0x04) == 0x04, "loopback_out1_teri");
+	out(&s, 4, 0x0a);			/* leave loopback: the peer's lines */
+	CHECK(in(&s, 6) == 0xb2, "loop_exit_back_to_peer_lines");
+}
+
+/* The receive FIFO's room and the rx_ready call once the guest drains it. */
+static void flow_control(struct irq_line line, int fd)
+{
+	uint8_t bytes[20];
+	struct serial s;
+	size_t n;
+
+	memset(bytes, 'x', sizeof(bytes));
+	serial_init(&s, 0x3f8, line, fd);
+	s.rx_ready = rx_ready;
+	out(&s, 2, 0x07);			/* FIFO on, cleared */
+	CHECK(serial_rx_room(&s) == 16, "room_fifo_empty");
+	n = serial_receive(&s, bytes, sizeof(bytes));
+	CHECK(n == 16 && serial_rx_room(&s) == 0 && !(in(&s, 5) & 0x02), "fifo_full_no_overrun");
+	s.rx_waiting = true;			/* the backend paused */
+	in(&s, 5);
+	CHECK(!ready_calls && s.rx_waiting, "no_ready_while_full");
+	in(&s, 0);
+	CHECK(ready_calls == 1 && !s.rx_waiting && serial_rx_room(&s) == 1, "ready_after_rbr_read");
+	in(&s, 0);
+	CHECK(ready_calls == 1, "ready_once_per_pause");
+	out(&s, 4, 0x10);
+	CHECK(serial_rx_room(&s) == 0, "no_room_in_loopback");
+	s.rx_waiting = true;
+	out(&s, 4, 0x00);
+	CHECK(ready_calls == 2, "ready_when_loopback_ends");
+	out(&s, 2, 0x00);			/* no FIFO: one byte of holding register */
+	CHECK(serial_rx_room(&s) == 1, "room_without_fifo");
+}
+
 int main(void)
 {
 	struct irq_line line = { set_irq, NULL, 4 };
@@ -129,6 +207,8 @@ int main(void)
 	CHECK(!(in(&s, 5) & 0x02) && in(&s, 0) == '1', "overrun_clears_on_read_first_byte_kept");
 	CHECK(!level, "irq_down_after_lsr_read");
 	CHECK(s.tx_bytes == 2 && edges > 0, "counters");
+	modem_lines(line, fds[1]);
+	flow_control(line, fds[1]);
 	close(fds[0]);
 	close(fds[1]);
 	return tap_done();

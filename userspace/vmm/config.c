@@ -130,6 +130,7 @@ static int check_output(const struct config_serial *s, size_t i, char *err, size
 
 static int parse_serial(struct config *cfg, json_object *list, char *err, size_t errlen)
 {
+	int stdin_port = -1;
 	size_t i, n;
 
 	if (!json_object_is_type(list, json_type_array))
@@ -181,6 +182,12 @@ static int parse_serial(struct config *cfg, json_object *list, char *err, size_t
 		ret = check_output(s, i, err, errlen);
 		if (ret)
 			return ret;
+		if (s->input || !strcmp(s->output, "stdio")) {
+			if (stdin_port >= 0)
+				return fail(err, errlen, "serial[%zu]: only one port can read stdin (COM%d does)",
+					    i, stdin_port + 1);
+			stdin_port = (int)s->index;
+		}
 	}
 	return 0;
 }

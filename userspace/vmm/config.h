@@ -32,7 +32,7 @@ enum config_memory_backing {
 
 struct config_serial {
 	unsigned int index;	/* 0: COM1 .. 3: COM4 */
-	/* "stdout", "stderr", "null", a file path, file:PATH, pipe:PATH, socket:PATH */
+	/* "stdout", "stderr", "stdio", "null", a file path, file:PATH, pipe:PATH, socket:PATH */
 	char *output;
 	char *log;		/* a file that gets a copy of the output, or NULL */
 	int input;		/* 1: read the host's stdin */

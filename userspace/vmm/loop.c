@@ -53,6 +53,34 @@ void loop_remove(struct loop *loop, int fd)
 	}
 }
 
+static int loop_slot(struct loop *loop, int fd)
+{
+	unsigned int i, nr = __atomic_load_n(&loop->nr, __ATOMIC_ACQUIRE);
+
+	for (i = 0; i < nr; i++)
+		if (__atomic_load_n(&loop->sources[i].fd, __ATOMIC_ACQUIRE) == fd)
+			return (int)i;
+	return -ENOENT;
+}
+
+int loop_pause(struct loop *loop, int fd)
+{
+	if (loop_slot(loop, fd) < 0)
+		return -ENOENT;
+	return epoll_ctl(loop->epfd, EPOLL_CTL_DEL, fd, NULL) ? -errno : 0;
+}
+
+int loop_resume(struct loop *loop, int fd, uint32_t events)
+{
+	struct epoll_event ev = { .events = events };
+	int i = loop_slot(loop, fd);
+
+	if (i < 0)
+		return i;
+	ev.data.u32 = (uint32_t)i;
+	return epoll_ctl(loop->epfd, EPOLL_CTL_ADD, fd, &ev) ? -errno : 0;
+}
+
 static void *loop_thread(void *arg)
 {
 	struct loop *loop = arg;

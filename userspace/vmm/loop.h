@@ -32,6 +32,13 @@ int loop_init(struct loop *loop);
 int loop_add(struct loop *loop, int fd, uint32_t events, loop_fn fn, void *opaque);
 /* Only from the loop's own thread (a handler), or before loop_start(). */
 void loop_remove(struct loop *loop, int fd);
+/*
+ * Stop polling @fd (added, and not being removed) without giving up its
+ * slot, and poll it again for @events.  From any thread: flow control of
+ * input.  Paused, it reports nothing, not even a hang-up.
+ */
+int loop_pause(struct loop *loop, int fd);
+int loop_resume(struct loop *loop, int fd, uint32_t events);
 int loop_start(struct loop *loop);
 void loop_stop(struct loop *loop);
 void loop_free(struct loop *loop);

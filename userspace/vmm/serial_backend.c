@@ -5,6 +5,12 @@
  * a non-blocking pipe which the event loop drains into the log file, the
  * FIFO, the socket's client and its ring.  A full pipe drops bytes, as a
  * UART without flow control would.
+ *
+ * Input is read under the device lock, at most as many bytes as the UART's
+ * receive FIFO takes; when it is full the input fd is paused in the event
+ * loop (loop_pause) and resumed by the UART's rx_ready callback once
+ * the guest read from the FIFO, so the host's input waits in its own buffer
+ * (the pipe, the socket) instead of being lost.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -19,7 +25,6 @@
 #include <unistd.h>
 
 #include "serial_backend.h"
-#include "vm.h"
 
 static int write_all(int fd, const uint8_t *buf, size_t n)
 {
@@ -36,13 +41,50 @@ static int write_all(int fd, const uint8_t *buf, size_t n)
 	return 0;
 }
 
-static void drop_client(struct serial_backend *b)
+/* The fd input comes from now, or -1. */
+static int input_fd(const struct serial_backend *b)
+{
+	return b->kind == SERIAL_BACKEND_SOCKET ? b->client_fd : b->in_fd;
+}
+
+/* The console went away: no peer on the modem lines (under the lock). */
+static void drop_client_locked(struct serial_backend *b)
 {
 	if (b->client_fd < 0)
 		return;
-	loop_remove(&b->vm->loop, b->client_fd);
+	loop_remove(b->loop, b->client_fd);
 	close(b->client_fd);
 	b->client_fd = -1;
+	b->paused = false;
+	if (b->serial)
+		serial_set_modem_inputs(b->serial, 0);
+}
+
+static void drop_client(struct serial_backend *b)
+{
+	pthread_mutex_lock(b->lock);
+	drop_client_locked(b);
+	pthread_mutex_unlock(b->lock);
+}
+
+/* The receive FIFO is full: stop reading until the guest makes room. */
+static void pause_input(struct serial_backend *b, int fd)
+{
+	b->paused = true;
+	b->serial->rx_waiting = true;
+	loop_pause(b->loop, fd);
+}
+
+/* The UART's rx_ready: the guest read from a full FIFO (under the lock, any thread). */
+static void resume_input(void *opaque)
+{
+	struct serial_backend *b = opaque;
+	int fd = input_fd(b);
+
+	if (!b->paused || fd < 0)
+		return;
+	b->paused = false;
+	loop_resume(b->loop, fd, EPOLLIN);
 }
 
 /* Output the guest wrote: to the log, the FIFO, the client, the ring. */
@@ -69,29 +111,46 @@ static void relay_ready(void *opaque, uint32_t events)
 		drop_client(b);
 }
 
-/* Input for the guest from the FIFO or the client. */
+/* Input for the guest from stdin, the FIFO or the client: what fits in the FIFO. */
 static void input_ready(void *opaque, uint32_t events)
 {
 	struct serial_backend *b = opaque;
-	int fd = b->kind == SERIAL_BACKEND_SOCKET ? b->client_fd : b->in_fd;
 	uint8_t buf[SERIAL_FIFO_SIZE];
+	size_t room;
 	ssize_t n;
+	int fd;
 
-	if (fd < 0)
-		return;
-	n = read(fd, buf, sizeof(buf));
-	if (n < 0 && (errno == EAGAIN || errno == EINTR))
-		return;
 	(void)events;
-	if (n <= 0) {
-		if (b->kind == SERIAL_BACKEND_SOCKET)
-			drop_client(b);
-		return;
+	pthread_mutex_lock(b->lock);
+	fd = input_fd(b);
+	if (fd < 0 || !b->serial)
+		goto out;
+	room = serial_rx_room(b->serial);
+	if (!room) {
+		pause_input(b, fd);
+		goto out;
 	}
-	pthread_mutex_lock(&b->vm->dev_lock);
-	/* What does not fit in the receive FIFO is lost (no flow control). */
-	serial_receive(&b->vm->serial[b->index], buf, (size_t)n);
-	pthread_mutex_unlock(&b->vm->dev_lock);
+	/* Epoll said readable: this takes what is there and does not wait. */
+	n = read(fd, buf, room < sizeof(buf) ? room : sizeof(buf));
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		goto out;
+	if (n <= 0) {
+		/* The client left, or stdin ended (a FIFO opened read-write never does). */
+		if (b->kind == SERIAL_BACKEND_SOCKET) {
+			drop_client_locked(b);
+		} else {
+			loop_remove(b->loop, fd);
+			if (fd > STDERR_FILENO)
+				close(fd);
+			b->in_fd = -1;
+		}
+		goto out;
+	}
+	serial_receive(b->serial, buf, (size_t)n);
+	if (!serial_rx_room(b->serial))
+		pause_input(b, fd);
+out:
+	pthread_mutex_unlock(b->lock);
 }
 
 /* A console attaches: it replaces the previous one and gets the ring first. */
@@ -106,7 +165,6 @@ static void socket_accept(void *opaque, uint32_t events)
 	fd = accept4(b->listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
 	if (fd < 0)
 		return;
-	drop_client(b);
 	replay = malloc(RING_SIZE);
 	if (replay) {
 		n = ring_copy(b->ring, replay);
@@ -114,11 +172,17 @@ static void socket_accept(void *opaque, uint32_t events)
 			send(fd, replay, n, MSG_DONTWAIT | MSG_NOSIGNAL);
 		free(replay);
 	}
+	pthread_mutex_lock(b->lock);
+	drop_client_locked(b);
 	b->client_fd = fd;
-	if (loop_add(&b->vm->loop, fd, EPOLLIN, input_ready, b)) {
+	if (loop_add(b->loop, fd, EPOLLIN, input_ready, b)) {
 		close(fd);
 		b->client_fd = -1;
+	} else if (b->serial) {
+		/* A console is there: DCD, DSR and CTS come up. */
+		serial_set_modem_inputs(b->serial, SERIAL_MSR_PEER);
 	}
+	pthread_mutex_unlock(b->lock);
 }
 
 static int open_fifo(const char *path, int *fd)
@@ -154,14 +218,14 @@ static int open_socket(struct serial_backend *b, const char *path)
 	if (bind(b->listen_fd, (struct sockaddr *)&addr, sizeof(addr)) ||
 	    listen(b->listen_fd, 2))
 		return -errno;
-	return loop_add(&b->vm->loop, b->listen_fd, EPOLLIN, socket_accept, b);
+	return loop_add(b->loop, b->listen_fd, EPOLLIN, socket_accept, b);
 }
 
 static int open_direct(const char *what, int *fd)
 {
 	if (!strncmp(what, "file:", 5))
 		what += 5;
-	else if (!strcmp(what, "stdout"))
+	else if (!strcmp(what, "stdout") || !strcmp(what, "stdio"))
 		return *fd = STDOUT_FILENO, 0;
 	else if (!strcmp(what, "stderr"))
 		return *fd = STDERR_FILENO, 0;
@@ -192,6 +256,14 @@ static int backend_open(struct serial_backend *b, const struct config_serial *s)
 		ret = open_direct(out, &fd);
 		if (ret)
 			return ret;
+		if (s->input || !strcmp(out, "stdio")) {
+			b->in_fd = STDIN_FILENO;
+			ret = loop_add(b->loop, b->in_fd, EPOLLIN, input_ready, b);
+			if (ret) {
+				b->in_fd = -1;
+				return ret;
+			}
+		}
 		if (!s->log) {
 			b->uart_fd = fd;
 			return 0;
@@ -209,7 +281,7 @@ static int backend_open(struct serial_backend *b, const struct config_serial *s)
 		ret = open_fifo(path, &b->in_fd);
 		free(path);
 		if (!ret)
-			ret = loop_add(&b->vm->loop, b->in_fd, EPOLLIN, input_ready, b);
+			ret = loop_add(b->loop, b->in_fd, EPOLLIN, input_ready, b);
 		if (ret)
 			return ret;
 	} else {
@@ -221,15 +293,17 @@ static int backend_open(struct serial_backend *b, const struct config_serial *s)
 		return -errno;
 	b->relay_rd = pipefd[0];
 	b->uart_fd = pipefd[1];
-	return loop_add(&b->vm->loop, b->relay_rd, EPOLLIN, relay_ready, b);
+	return loop_add(b->loop, b->relay_rd, EPOLLIN, relay_ready, b);
 }
 
-int serial_backend_open(struct serial_backend *b, struct vm *vm, const struct config_serial *s)
+int serial_backend_open(struct serial_backend *b, struct loop *loop, pthread_mutex_t *lock,
+			const struct config_serial *s)
 {
 	int ret;
 
 	memset(b, 0, sizeof(*b));
-	b->vm = vm;
+	b->loop = loop;
+	b->lock = lock;
 	b->index = s->index;
 	b->uart_fd = b->relay_rd = b->log_fd = b->out_fd = b->in_fd = -1;
 	b->listen_fd = b->client_fd = -1;
@@ -240,13 +314,25 @@ int serial_backend_open(struct serial_backend *b, struct vm *vm, const struct co
 	return ret;
 }
 
+void serial_backend_attach(struct serial_backend *b, struct serial *uart)
+{
+	b->serial = uart;
+	uart->rx_ready = resume_input;
+	uart->rx_opaque = b;
+	/* A socket without a client has no peer; files, FIFOs and stdio always do. */
+	serial_reset_modem_inputs(uart, b->kind == SERIAL_BACKEND_SOCKET && b->client_fd < 0 ?
+				  0 : SERIAL_MSR_PEER);
+	/* A reset (vm_restart) emptied the FIFO that input was waiting for. */
+	resume_input(b);
+}
+
 void serial_backend_close(struct serial_backend *b)
 {
 	int *fds[] = { &b->uart_fd, &b->relay_rd, &b->log_fd, &b->out_fd, &b->in_fd,
 		       &b->listen_fd, &b->client_fd };
 	unsigned int i;
 
-	if (!b->vm)
+	if (!b->loop)
 		return;
 	for (i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
 		if (*fds[i] > STDERR_FILENO)

@@ -174,22 +174,6 @@ static void vm_pit_timer(void *opaque, uint32_t events)
 	pthread_mutex_unlock(&vm->dev_lock);
 }
 
-static void vm_serial_input(void *opaque, uint32_t events)
-{
-	struct vm *vm = opaque;
-	uint8_t buf[SERIAL_FIFO_SIZE];
-	ssize_t n;
-
-	(void)events;
-	n = read(STDIN_FILENO, buf, sizeof(buf));
-	if (n <= 0)
-		return;
-	pthread_mutex_lock(&vm->dev_lock);
-	/* What does not fit in the FIFO is lost, as on a UART without flow control. */
-	serial_receive(&vm->serial[vm->serial_input], buf, (size_t)n);
-	pthread_mutex_unlock(&vm->dev_lock);
-}
-
 /*
  * The devices as after power-on, which is also what a reset gives them; the
  * RTC is not among them: its clock and CMOS RAM survive a reset, as on a PC.
@@ -207,10 +191,14 @@ static void vm_reset_devices(struct vm *vm)
 	reset_control_init(&vm->rst, vm_reset_line, vm);
 	fw_cfg_init(&vm->fw_cfg, vm->ram_size, (uint16_t)vm->cfg->cpus);
 	acpi_pm_init(&vm->pm, vm_isa_line(vm, ACPI_SCI_IRQ), monotonic_ns, NULL, vm_poweroff, vm);
-	for (i = 0; i < CONFIG_MAX_SERIAL; i++)
-		if (vm->serial_present[i])
-			serial_init(&vm->serial[i], com_base[i], vm_isa_line(vm, com_irq[i]),
-				    vm->serial_backend[i].uart_fd);
+	for (i = 0; i < CONFIG_MAX_SERIAL; i++) {
+		if (!vm->serial_present[i])
+			continue;
+		serial_init(&vm->serial[i], com_base[i], vm_isa_line(vm, com_irq[i]),
+			    vm->serial_backend[i].uart_fd);
+		/* Its peer's modem lines, and input that waited for a full FIFO flows again. */
+		serial_backend_attach(&vm->serial_backend[i], &vm->serial[i]);
+	}
 }
 
 static int vm_create_devices(struct vm *vm)
@@ -243,23 +231,21 @@ static int vm_create_devices(struct vm *vm)
 	if (ret)
 		return ret;
 
-	vm->serial_input = -1;
 	for (i = 0; i < cfg->nr_serial; i++) {
 		const struct config_serial *s = &cfg->serial[i];
 		int fd;
 
-		ret = serial_backend_open(&vm->serial_backend[s->index], vm, s);
+		ret = serial_backend_open(&vm->serial_backend[s->index], &vm->loop, &vm->dev_lock, s);
 		if (ret)
 			return ret;
 		fd = vm->serial_backend[s->index].uart_fd;
 		serial_init(&vm->serial[s->index], com_base[s->index],
 			    vm_isa_line(vm, com_irq[s->index]), fd);
+		serial_backend_attach(&vm->serial_backend[s->index], &vm->serial[s->index]);
 		ret = serial_register(&vm->serial[s->index], &vm->io);
 		if (ret)
 			return ret;
 		vm->serial_present[s->index] = true;
-		if (s->input)
-			vm->serial_input = (int)s->index;
 	}
 
 	/*
@@ -277,10 +263,7 @@ static int vm_create_devices(struct vm *vm)
 	vm->rtc_timer_fd = timerfd_create(CLOCK_REALTIME, TFD_CLOEXEC | TFD_NONBLOCK);
 	if (vm->rtc_timer_fd < 0)
 		return -errno;
-	ret = loop_add(&vm->loop, vm->rtc_timer_fd, EPOLLIN, vm_rtc_timer, vm);
-	if (!ret && vm->serial_input >= 0)
-		ret = loop_add(&vm->loop, STDIN_FILENO, EPOLLIN, vm_serial_input, vm);
-	return ret;
+	return loop_add(&vm->loop, vm->rtc_timer_fd, EPOLLIN, vm_rtc_timer, vm);
 }
 
 /* The guest's physical address width (CPUID 0x80000008 EAX[7:0], the host's). */

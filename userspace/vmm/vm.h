@@ -74,7 +74,6 @@ struct vm {
 	struct serial serial[CONFIG_MAX_SERIAL];
 	bool serial_present[CONFIG_MAX_SERIAL];
 	struct serial_backend serial_backend[CONFIG_MAX_SERIAL];
-	int serial_input;		/* the COM index fed from stdin, or -1 */
 
 	struct vp *vps;
 	unsigned int nr_vps;

@@ -4,6 +4,10 @@
  * and LCR.DLAB, the interrupt priorities of IIR (line status, received
  * data / character timeout, THR empty, modem status), FIFO control and
  * loopback.  The IRQ reaches the PIC only while MCR.OUT2 is set, as on PCs.
+ * The modem status register shows the modem control outputs in loopback
+ * and the backend's inputs otherwise; a change of CTS, DSR or DCD sets its
+ * delta bit, RI going inactive sets TERI, and any delta bit is the modem
+ * status interrupt (IER bit 3), cleared by reading MSR.
  */
 #include <errno.h>
 #include <string.h>
@@ -107,6 +111,22 @@ static uint8_t loop_msr(uint8_t mcr)
 	       ((mcr & MCR_OUT1) ? 0x40 : 0) | ((mcr & MCR_OUT2) ? 0x80 : 0);
 }
 
+static uint8_t msr_inputs(const struct serial *s)
+{
+	return (s->mcr & MCR_LOOP) ? loop_msr(s->mcr) : s->modem_in;
+}
+
+/* The inputs may have changed: latch the delta bits (PC16550D, MSR bits 0-3). */
+static void serial_update_msr(struct serial *s)
+{
+	uint8_t old = s->msr & 0xf0, now = msr_inputs(s);
+
+	s->msr = (s->msr & 0x0f) | now;
+	s->msr |= ((old ^ now) >> 4) & 0x0b;		/* DCTS, DDSR, DDCD */
+	if ((old & SERIAL_MSR_RI) && !(now & SERIAL_MSR_RI))
+		s->msr |= 0x04;				/* TERI: RI's trailing edge */
+}
+
 static void serial_transmit(struct serial *s, uint8_t b)
 {
 	if (s->mcr & MCR_LOOP) {
@@ -151,24 +171,10 @@ static void serial_write(struct serial *s, unsigned int reg, uint8_t v)
 	case REG_LCR:
 		s->lcr = v;
 		break;
-	case REG_MCR: {
-		uint8_t old = s->mcr;
-
+	case REG_MCR:
 		s->mcr = v & 0x1f;
-		if (s->mcr & MCR_LOOP) {
-			uint8_t msr = loop_msr(s->mcr);
-
-			/* Delta bits for CTS, DSR, DCD changes; RI on its trailing edge. */
-			s->msr = (s->msr & 0x0f) | msr;
-			s->msr |= ((msr ^ loop_msr(old)) >> 4) & 0x0b;
-			if ((loop_msr(old) & 0x40) && !(msr & 0x40))
-				s->msr |= 0x04;
-		} else {
-			/* Not looped: carrier, DSR and CTS are always up. */
-			s->msr = (s->msr & 0x0f) | 0xb0;
-		}
+		serial_update_msr(s);
 		break;
-	}
 	case REG_SCR:
 		s->scr = v;
 		break;
@@ -226,6 +232,12 @@ void serial_io(void *opaque, uint64_t port, uint8_t *data, uint32_t len, bool is
 	else
 		data[0] = serial_read(s, reg);
 	serial_update_irq(s);
+	/* The guest read a byte or left loopback: the backend may send more. */
+	if (s->rx_waiting && serial_rx_room(s)) {
+		s->rx_waiting = false;
+		if (s->rx_ready)
+			s->rx_ready(s->rx_opaque);
+	}
 }
 
 size_t serial_receive(struct serial *s, const uint8_t *buf, size_t n)
@@ -240,9 +252,29 @@ size_t serial_receive(struct serial *s, const uint8_t *buf, size_t n)
 
 bool serial_can_receive(const struct serial *s)
 {
+	return serial_rx_room(s) > 0;
+}
+
+size_t serial_rx_room(const struct serial *s)
+{
 	if (s->mcr & MCR_LOOP)
-		return false;
-	return s->fifo_enabled ? s->rx_count < SERIAL_FIFO_SIZE : !s->rx_count;
+		return 0;
+	if (s->fifo_enabled)
+		return SERIAL_FIFO_SIZE - s->rx_count;
+	return s->rx_count ? 0 : 1;
+}
+
+void serial_set_modem_inputs(struct serial *s, uint8_t msr_bits)
+{
+	s->modem_in = msr_bits & 0xf0;
+	serial_update_msr(s);
+	serial_update_irq(s);
+}
+
+void serial_reset_modem_inputs(struct serial *s, uint8_t msr_bits)
+{
+	s->modem_in = msr_bits & 0xf0;
+	s->msr = msr_inputs(s);
 }
 
 void serial_init(struct serial *s, uint16_t base, struct irq_line irq, int out_fd)
@@ -251,7 +283,8 @@ void serial_init(struct serial *s, uint16_t base, struct irq_line irq, int out_f
 	s->base = base;
 	s->irq = irq;
 	s->out_fd = out_fd;
-	s->msr = 0xb0;
+	/* A peer is there until the backend says otherwise. */
+	s->modem_in = s->msr = SERIAL_MSR_PEER;
 	s->rx_trigger = 1;
 }
 
