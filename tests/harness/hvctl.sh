@@ -60,7 +60,7 @@ has() {
 	if grep -q -- "$1" "$OUT"; then result 0 "$2"; else result 1 "$2" "no '$1'"; fi
 }
 
-echo "1..42"
+echo "1..43"
 expect 0 create hvctl create l2 --kernel "$L2/vmlinuz" --initrd "$L2/initrd.cpio.gz" \
 	--cmdline "$L2_CMDLINE hvkm.stay=1" --memory "$L2_MEMORY" --cpus 1
 expect 6 create_exists hvctl create l2 --kernel "$L2/vmlinuz"
@@ -95,6 +95,21 @@ if grep -q "hvkm-l2: read 'ping' from ttyS0" "$HVKM_STATE_DIR/l2/console.log"; t
 	result 0 guest_read_console_input
 else
 	result 1 guest_read_console_input "no 'read 'ping'' in console.log"
+fi
+
+# Pasted input is not lost: two lines of some 3 KB each (6 KiB at once; a
+# tty line holds at most 4095 bytes) reach the guest intact.
+long1=$(seq 1 800 | tr '\n' ' ')
+long2=$(seq 801 1500 | tr '\n' ' ')
+sum1=$(printf '%s' "$long1" | md5sum | cut -d' ' -f1)
+sum2=$(printf '%s' "$long2" | md5sum | cut -d' ' -f1)
+(sleep 1; printf '%s\n%s\n' "$long1" "$long2"; sleep 10; printf "\035") | hvctl console l2 >"$OUT" 2>&1
+if grep -q "hvkm-l2: read ${#long1} bytes md5 $sum1 from ttyS0" "$HVKM_STATE_DIR/l2/console.log" &&
+   grep -q "hvkm-l2: read ${#long2} bytes md5 $sum2 from ttyS0" "$HVKM_STATE_DIR/l2/console.log"; then
+	result 0 guest_read_6k_paste_intact
+else
+	grep -a "hvkm-l2: read" "$HVKM_STATE_DIR/l2/console.log" | tail -n 3 >"$OUT"
+	result 1 guest_read_6k_paste_intact "want ${#long1} bytes md5 $sum1 and ${#long2} bytes md5 $sum2"
 fi
 
 # A reset restarts the VM (hvkm-vmm's default): the guest boots again.

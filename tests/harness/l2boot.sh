@@ -38,7 +38,7 @@ run_vmm() {
 	status=$?
 }
 
-echo "1..14"
+echo "1..15"
 start=$(cut -d' ' -f1 /proc/uptime)
 run_vmm "$L2/vm.json" "$CONSOLE" "${L2_TIMEOUT:-400}"
 end=$(cut -d' ' -f1 /proc/uptime)
@@ -61,7 +61,10 @@ if [ "$status" = 0 ]; then
 else
 	echo "not ok 6 - reset # hvkm-vmm exit status $status, not 0 (guest reset)"
 fi
+# vm.json gives it 4608 MiB: 3 GiB below the MMIO hole, 1.5 GiB from 4 GiB.
+check 15 ram_above_4g "BIOS-e820: \[mem 0x0000000100000000-0x000000015fffffff\] usable"
 grep -a "hvkm-l2: interrupts" "$CONSOLE" | sed 's/^/# /'
+grep -a "hvkm-l2: memory" "$CONSOLE" | sed 's/^/# /'
 echo "# --- hvkm-vmm stderr"
 sed 's/^/# /' "$VMMLOG" | tail -n 20
 echo "# --- COM1, lines about the platform"

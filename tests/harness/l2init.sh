@@ -16,18 +16,25 @@ echo "<2>hvkm-l2: init $($bb uname -r) up $($bb cut -d' ' -f1 /proc/uptime)" >/d
 $bb timeout 30 $bb sh -c 'echo "hvkm-l2: tty written with interrupts" >/dev/ttyS0'
 irqs=$($bb grep -E '^ *(0|2|4|9|LOC|CAL|HVS|HYP):' /proc/interrupts | $bb tr -s ' \n' ' ')
 echo "<2>hvkm-l2: interrupts: $irqs" >/dev/kmsg
+echo "<2>hvkm-l2: memory: $($bb grep MemTotal /proc/meminfo | $bb tr -s ' ')" >/dev/kmsg
 # hvctl.sh's guest stays up (and ignores the power button: no acpid),
 # reporting the lines it reads from COM1 (hvctl console's input); the line
 # "reboot" makes it reset the machine, which hvkm-vmm restarts.
 if /bin/busybox grep -q hvkm.stay /proc/cmdline; then
 	echo "<2>hvkm-l2: staying up" >/dev/kmsg
+	# ttyS0 stays open across lines: closing it would drop what the
+	# UART and the tty hold.  A long line is reported by length and MD5.
 	while :; do
-		if read -r line </dev/ttyS0; then
-			echo "<2>hvkm-l2: read '$line' from ttyS0" >/dev/kmsg
+		while read -r line; do
+			if [ ${#line} -gt 200 ]; then
+				sum=$(printf '%s' "$line" | $bb md5sum | $bb cut -d' ' -f1)
+				echo "<2>hvkm-l2: read ${#line} bytes md5 $sum from ttyS0" >/dev/kmsg
+			else
+				echo "<2>hvkm-l2: read '$line' from ttyS0" >/dev/kmsg
+			fi
 			[ "$line" = reboot ] && $bb reboot -f
-		else
-			/bin/busybox sleep 1
-		fi
+		done </dev/ttyS0
+		$bb sleep 1
 	done
 fi
 
