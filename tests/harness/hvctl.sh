@@ -99,8 +99,8 @@ fi
 
 # Pasted input is not lost: two lines of some 3 KB each (6 KiB at once; a
 # tty line holds at most 4095 bytes) reach the guest intact.
-long1=$(seq 1 800 | tr '\n' ' ')
-long2=$(seq 801 1500 | tr '\n' ' ')
+long1=$(echo $(seq 1 800))
+long2=$(echo $(seq 801 1500))
 sum1=$(printf '%s' "$long1" | md5sum | cut -d' ' -f1)
 sum2=$(printf '%s' "$long2" | md5sum | cut -d' ' -f1)
 (sleep 1; printf '%s\n%s\n' "$long1" "$long2"; sleep 10; printf "\035") | hvctl console l2 >"$OUT" 2>&1

@@ -25,7 +25,7 @@ if /bin/busybox grep -q hvkm.stay /proc/cmdline; then
 	# ttyS0 stays open across lines: closing it would drop what the
 	# UART and the tty hold.  A long line is reported by length and MD5.
 	while :; do
-		while read -r line; do
+		while IFS= read -r line; do
 			if [ ${#line} -gt 200 ]; then
 				sum=$(printf '%s' "$line" | $bb md5sum | $bb cut -d' ' -f1)
 				echo "<2>hvkm-l2: read ${#line} bytes md5 $sum from ttyS0" >/dev/kmsg
