@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
@@ -87,6 +88,23 @@ static void fill(uint8_t *p, size_t n)
 		p[i] = (uint8_t)(' ' + (i * 7 + i / 95) % 95);
 }
 
+/* Each backend has its own loop, stopped before the backend closes, as in hvkm-vmm. */
+static int start_loop(void)
+{
+	if (loop_init(&loop) || loop_start(&loop)) {
+		printf("Bail out! event loop: %s\n", strerror(errno));
+		exit(1);
+	}
+	return 0;
+}
+
+static void finish(struct serial_backend *b)
+{
+	loop_stop(&loop);
+	serial_backend_close(b);
+	loop_free(&loop);
+}
+
 static void pipe_backend(const char *dir)
 {
 	struct config_serial cs = { .index = 0 };
@@ -99,10 +117,13 @@ static void pipe_backend(const char *dir)
 
 	snprintf(path, sizeof(path), "pipe:%s/com1", dir);
 	cs.output = path;
+	start_loop();
 	ret = serial_backend_open(&b, &loop, &lock, &cs);
 	CHECK(!ret, "pipe_open");
-	if (ret)
+	if (ret) {
+		loop_free(&loop);
 		return;
+	}
 	serial_init(&s, 0x3f8, (struct irq_line){ 0 }, b.uart_fd);
 	pthread_mutex_lock(&lock);
 	serial_backend_attach(&b, &s);
@@ -119,9 +140,7 @@ static void pipe_backend(const char *dir)
 	CHECK(saw_full && !overrun, "pipe_fifo_filled_without_overrun");
 	if (fd >= 0)
 		close(fd);
-	pthread_mutex_lock(&lock);
-	serial_backend_close(&b);
-	pthread_mutex_unlock(&lock);
+	finish(&b);
 }
 
 /* Waits until MSR's inputs read @want; MSR's value (with its delta bits) then. */
@@ -154,10 +173,13 @@ static void socket_backend(const char *dir)
 
 	snprintf(path, sizeof(path), "socket:%s/com2.sock", dir);
 	cs.output = path;
+	start_loop();
 	ret = serial_backend_open(&b, &loop, &lock, &cs);
 	CHECK(!ret, "socket_open");
-	if (ret)
+	if (ret) {
+		loop_free(&loop);
 		return;
+	}
 	serial_init(&s, 0x2f8, (struct irq_line){ 0 }, b.uart_fd);
 	pthread_mutex_lock(&lock);
 	serial_backend_attach(&b, &s);
@@ -170,6 +192,8 @@ static void socket_backend(const char *dir)
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	snprintf(addr.sun_path, sizeof(addr.sun_path), "%s/com2.sock", dir);
 	CHECK(fd >= 0 && !connect(fd, (struct sockaddr *)&addr, sizeof(addr)), "socket_connect");
+	/* Reads give up after 5 s rather than hang the test. */
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &(struct timeval){ .tv_sec = 5 }, sizeof(struct timeval));
 	/* The IIR shows the modem status interrupt before MSR is read. */
 	irq_seen = 0;
 	for (n = 0; n < 5000 && !irq_seen; n++) {
@@ -194,22 +218,19 @@ static void socket_backend(const char *dir)
 	close(fd);
 	msr = wait_msr(&s, 0x00);
 	CHECK(msr == 0x0b, "socket_disconnect_lines_down_with_deltas");
-	pthread_mutex_lock(&lock);
-	serial_backend_close(&b);
-	pthread_mutex_unlock(&lock);
+	finish(&b);
 }
 
 int main(void)
 {
 	char dir[] = "/tmp/hvkm-serial-XXXXXX";
 
-	if (!mkdtemp(dir) || loop_init(&loop) || loop_start(&loop)) {
-		printf("Bail out! setup: %s\n", strerror(errno));
+	if (!mkdtemp(dir)) {
+		printf("Bail out! mkdtemp: %s\n", strerror(errno));
 		return 1;
 	}
 	pipe_backend(dir);
 	socket_backend(dir);
-	loop_free(&loop);
 	{
 		char cmd[300];
 
