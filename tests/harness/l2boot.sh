@@ -76,8 +76,12 @@ tr -d '\r' <"$CONSOLE" | tail -n 40 | sed 's/^/# /'
 # Two VPs, started by the guest with INIT/SIPI from the MADT: the guest
 # checks the Hyper-V platform it sees and powers off through ACPI S5.
 SMP_CONSOLE=/tmp/l2-smp-console.log
+# vm-smp.json's RAM is hugetlbfs: 256 MiB of 2 MiB pages.
+echo 128 >/proc/sys/vm/nr_hugepages
+echo "# smp: $(cat /proc/sys/vm/nr_hugepages) huge pages of 2 MiB for memory_backing hugetlbfs"
 start=$(cut -d' ' -f1 /proc/uptime)
 run_vmm "$L2/vm-smp.json" "$SMP_CONSOLE" "${L2_SMP_TIMEOUT:-240}"
+echo 0 >/proc/sys/vm/nr_hugepages
 end=$(cut -d' ' -f1 /proc/uptime)
 echo "# smp: hvkm-vmm exit status $status after $start..$end s of uptime"
 check 7 smp_cpus_brought_up "smp: Brought up 1 node, 2 CPUs" "$SMP_CONSOLE"

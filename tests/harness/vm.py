@@ -146,8 +146,9 @@ def ship_l2_guest(kernel, dest):
     # Step hvctl_lifecycle (hvctl.sh) creates the same guest with hvctl.
     (dest / "hvctl.env").write_text(f"L2_CMDLINE='{L2_CMDLINE}'\nL2_MEMORY={L2_MEMORY_MIB}\n")
     # The same guest on two VPs (from the MADT), which checks what it sees
-    # of Hyper-V and powers off (l2init.sh).
-    smp = dict(config, cpus=2, memory=L2_MEMORY_MIB,
+    # of Hyper-V and powers off (l2init.sh).  Its RAM is 2 MiB hugetlbfs
+    # pages (l2boot.sh reserves them).
+    smp = dict(config, cpus=2, memory=L2_MEMORY_MIB, memory_backing="hugetlbfs",
                serial=[{"port": "com1", "output": "/tmp/l2-smp-console.log"}])
     smp["boot"] = dict(config["boot"], cmdline=L2_CMDLINE + " hvkm_l2=smp")
     (dest / "vm-smp.json").write_text(json.dumps(smp, indent=2) + "\n")
