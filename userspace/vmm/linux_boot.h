@@ -46,7 +46,8 @@ bool linux_is_bzimage(const uint8_t *kernel, size_t kernel_size);
  * fit or the command line is too long, -EINVAL for too little RAM.  @err
  * says why.
  */
-int linux_load(uint8_t *mem, uint64_t mem_size, uint64_t high_size, const uint8_t *kernel, size_t kernel_size,
+int linux_load(uint8_t *mem, uint64_t mem_size, uint64_t high_size,
+	       const uint8_t *kernel, size_t kernel_size,
 	       const uint8_t *initrd, size_t initrd_size, const char *cmdline,
 	       struct linux_entry *entry, char *err, size_t errlen);
 
