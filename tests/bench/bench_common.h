@@ -7,8 +7,27 @@
 #define HVKM_BENCH_COMMON_H
 
 #include <linux/kvm.h>
+#include <signal.h>
 #include <sys/ioctl.h>
 #include <time.h>
+
+static void bench_on_alarm(int sig)
+{
+	(void)sig;
+}
+
+/*
+ * A guest that never comes back (a lost interrupt, or the KVM stall seen in
+ * the nested test VM) must not hang make bench: after alarm(), SIGALRM ends
+ * the blocking RUN ioctl with EINTR.
+ */
+static inline int bench_watchdog_init(void)
+{
+	struct sigaction sa = { .sa_handler = bench_on_alarm };
+
+	sigemptyset(&sa.sa_mask);
+	return sigaction(SIGALRM, &sa, NULL);
+}
 
 static inline double now_us(void)
 {

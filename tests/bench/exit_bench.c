@@ -36,6 +36,7 @@
 #define CODE_SEG	0x100
 #define EXITS		20000
 #define ROUNDS		3
+#define WATCHDOG_S	120	/* seconds one measurement may take */
 
 /* mov esi, N; 1: xor eax, eax; cpuid; dec esi; jnz 1b; out 0x61, al; hlt */
 static const uint8_t cpuid_loop[] = {
@@ -183,16 +184,24 @@ static double kvm_measure(struct guest_code code)
 	if (ioctl(vcpu, KVM_SET_SREGS, &sregs) || ioctl(vcpu, KVM_SET_REGS, &regs))
 		goto out;
 	start = now_us();
+	alarm(WATCHDOG_S);
 	for (;;) {
 		if (ioctl(vcpu, KVM_RUN, 0) || run->exit_reason != KVM_EXIT_IO) {
-			printf("bench: KVM guest stopped: exit %u\n", run->exit_reason);
+			if (errno == EINTR && !ioctl(vcpu, KVM_GET_REGS, &regs))
+				printf("bench: KVM_RUN did not return within %d s; the guest is at rip %#llx (rcx %#llx)\n",
+				       WATCHDOG_S, (unsigned long long)regs.rip,
+				       (unsigned long long)regs.rcx);
+			else
+				printf("bench: KVM guest stopped: exit %u\n", run->exit_reason);
 			goto out;
 		}
 		if (run->io.port == 0x61)
 			break;
 	}
+	alarm(0);
 	us = (now_us() - start) / EXITS;
 out:
+	alarm(0);
 	if (run != MAP_FAILED)
 		munmap(run, size);
 	if (mem != MAP_FAILED)
@@ -242,6 +251,8 @@ int main(void)
 	double h_cpuid, h_pio, h_hcall, floor_us = -1, k_cpuid, k_pio, k_hcall;
 	int i;
 
+	if (bench_watchdog_init())
+		return 1;
 	if (load_hvkm_with_test_hooks()) {
 		printf("bench: cannot load hvkm with test_hooks=1: %s\n", strerror(errno));
 		return 1;

@@ -488,11 +488,6 @@ out:
 
 /* ---- the run ------------------------------------------------------------- */
 
-static void on_alarm(int sig)
-{
-	(void)sig;
-}
-
 /* Keeps the best in *@m; false (after one line saying so) if the measurement failed. */
 static bool keep_best(double *m, double us, const char *what)
 {
@@ -511,15 +506,10 @@ static bool keep_best(double *m, double us, const char *what)
  */
 int main(void)
 {
-	struct sigaction sa = { .sa_handler = on_alarm };
 	double h_sig = -1, h_post = -1, k_sig = -1, k_post = -1;
 	int i;
 
-	/*
-	 * A guest that waits forever (a lost signal or interrupt) must not
-	 * hang make bench: SIGALRM ends the blocking RUN ioctl with EINTR.
-	 */
-	if (sigaction(SIGALRM, &sa, NULL))
+	if (bench_watchdog_init())
 		return 1;
 	for (i = 0; i < ROUNDS; i++) {
 		alarm(WATCHDOG_S);
