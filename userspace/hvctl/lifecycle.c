@@ -521,18 +521,39 @@ int cmd_start(const struct hvctl_args *a)
 }
 
 /* The control socket's "quit", then SIGKILL if that does not end it. */
+/* SIGKILL to @name's hvkm-vmm and wait for it: 0, or the failure reported. */
+static int kill_vmm(const char *name, pid_t pid)
+{
+	kill(pid, SIGKILL);
+	if (!wait_exit(pid, QUIT_TIMEOUT_S))
+		return hvctl_fail(HVCTL_ERR_SYSTEM, "%s: hvkm-vmm (pid %d) survived SIGKILL", name,
+				  (int)pid);
+	return 0;
+}
+
 static int hard_stop(const char *name, pid_t pid)
 {
 	json_object *reply = control_call(name, "quit");
 
 	json_object_put(reply);
-	if (!wait_exit(pid, QUIT_TIMEOUT_S)) {
-		kill(pid, SIGKILL);
-		if (!wait_exit(pid, QUIT_TIMEOUT_S))
-			return hvctl_fail(HVCTL_ERR_SYSTEM, "%s: hvkm-vmm (pid %d) survived SIGKILL",
-					  name, (int)pid);
-	}
-	return 0;
+	return wait_exit(pid, QUIT_TIMEOUT_S) ? 0 : kill_vmm(name, pid);
+}
+
+/* The pid of a configured VM's running hvkm-vmm; 0 with the error reported (nothing to @what). */
+static pid_t running_vmm(const char *name, const char *what, int *ret)
+{
+	json_object *cfg;
+	pid_t pid;
+
+	*ret = load_config(name, &cfg);
+	if (*ret)
+		return 0;
+	json_object_put(cfg);
+	pid = state_running_pid(name);
+	if (!pid)
+		*ret = hvctl_fail(HVCTL_ERR_NOT_RUNNING, "%s is not running: nothing to %s", name,
+				  what);
+	return pid;
 }
 
 static int stopped(const struct hvctl_args *a, const char *how)
@@ -551,23 +572,17 @@ static int stopped(const struct hvctl_args *a, const char *how)
 
 int cmd_stop(const struct hvctl_args *a)
 {
-	json_object *cfg, *reply;
-	int ret = load_config(a->name, &cfg);
-	pid_t pid;
+	json_object *reply;
+	int ret;
+	pid_t pid = running_vmm(a->name, "stop", &ret);
 
-	if (ret)
-		return ret;
-	json_object_put(cfg);
-	pid = state_running_pid(a->name);
 	if (!pid)
-		return hvctl_fail(HVCTL_ERR_NOT_RUNNING, "%s is not running: nothing to stop", a->name);
+		return ret;
 	reply = control_call(a->name, "power_button");
 	if (!reply) {
 		if (a->force) {
-			kill(pid, SIGKILL);
-			return wait_exit(pid, QUIT_TIMEOUT_S) ? stopped(a, "killed") :
-				hvctl_fail(HVCTL_ERR_SYSTEM, "%s: hvkm-vmm (pid %d) survived SIGKILL",
-					   a->name, (int)pid);
+			ret = kill_vmm(a->name, pid);
+			return ret ? ret : stopped(a, "killed");
 		}
 		return hvctl_fail(HVCTL_ERR_CONTROL,
 				  "%s: hvkm-vmm (pid %d) does not answer on its control socket: use 'hvctl kill %s'",
@@ -602,21 +617,13 @@ int cmd_stop(const struct hvctl_args *a)
 
 int cmd_kill(const struct hvctl_args *a)
 {
-	json_object *cfg;
-	int ret = load_config(a->name, &cfg);
-	pid_t pid;
+	int ret;
+	pid_t pid = running_vmm(a->name, "kill", &ret);
 
-	if (ret)
-		return ret;
-	json_object_put(cfg);
-	pid = state_running_pid(a->name);
 	if (!pid)
-		return hvctl_fail(HVCTL_ERR_NOT_RUNNING, "%s is not running: nothing to kill", a->name);
-	kill(pid, SIGKILL);
-	if (!wait_exit(pid, QUIT_TIMEOUT_S))
-		return hvctl_fail(HVCTL_ERR_SYSTEM, "%s: hvkm-vmm (pid %d) survived SIGKILL", a->name,
-				  (int)pid);
-	return stopped(a, "killed");
+		return ret;
+	ret = kill_vmm(a->name, pid);
+	return ret ? ret : stopped(a, "killed");
 }
 
 int cmd_delete(const struct hvctl_args *a)
