@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "lib/guest.h"
+#include "lib/hv_privileges.h"
 #include "lib/hvkm_test.h"
 #include "lib/ksft.h"
 
@@ -42,28 +43,6 @@
 #define MSR_CRASH_P0		0x40000100
 #define MSR_CRASH_CTL		0x40000105
 
-#define PRIV_VP_RUNTIME		(1ULL << 0)
-#define PRIV_TIME_REF_COUNT	(1ULL << 1)
-#define PRIV_SYNIC		(1ULL << 2)
-#define PRIV_SYNTIMER		(1ULL << 3)
-#define PRIV_APIC_ACCESS	(1ULL << 4)
-#define PRIV_HYPERCALL		(1ULL << 5)
-#define PRIV_VP_INDEX		(1ULL << 6)
-#define PRIV_RESET		(1ULL << 7)
-#define PRIV_REFERENCE_TSC	(1ULL << 9)
-#define PRIV_GUEST_IDLE		(1ULL << 10)
-#define PRIV_FREQUENCY		(1ULL << 11)
-#define PRIV_POST_MESSAGES	(1ULL << (32 + 4))
-#define PRIV_SIGNAL_EVENTS	(1ULL << (32 + 5))
-#define PRIV_CPU_MANAGEMENT	(1ULL << (32 + 12))
-#define PRIV_EXT_HYPERCALLS	(1ULL << (32 + 20))
-#define PRIV_STATS		(1ULL << 8)
-#define PRIV_ALL		(PRIV_VP_RUNTIME | PRIV_TIME_REF_COUNT | PRIV_APIC_ACCESS |	\
-				 PRIV_HYPERCALL |						\
-				 PRIV_VP_INDEX | PRIV_RESET | PRIV_REFERENCE_TSC |		\
-				 PRIV_GUEST_IDLE | PRIV_FREQUENCY | PRIV_EXT_HYPERCALLS |	\
-				 PRIV_SYNIC | PRIV_SYNTIMER | PRIV_POST_MESSAGES |		\
-				 PRIV_SIGNAL_EVENTS)
 
 #define LINUX_OS_ID		0x8100000601000000ULL
 
