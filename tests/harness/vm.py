@@ -228,12 +228,19 @@ def _parse_steps(text):
     return steps, booted, done
 
 
-def _step_results(profile, step, output, status, vm_timed_out):
+def _qemu_end(status):
+    """How QEMU ended, for a VM that stopped in the middle of a step."""
+    if status is not None and status < 0:
+        return f"QEMU died of signal {-status}"
+    return (f"QEMU exited with status {status}: a triple fault (\"Triple fault\" in "
+            "cpu-reset.log), a reset or power-off of the test VM, or a panic on its console")
+
+
+def _step_results(profile, step, output, status, vm_timed_out, qemu_status=None):
     prefix = f"{profile.name}/{step.name}"
     if status is None:
         why = ("the VM was stopped after its time limit" if vm_timed_out
-               else "the VM stopped (QEMU exited: a triple fault if the console ends without a "
-                    "panic; cpu-reset.log has the CPU state)")
+               else "the VM stopped (" + _qemu_end(qemu_status) + ")")
         return [tap.Result(prefix, "fail", f"did not finish: {why}; see the console log")]
     if not step.tap:
         return [tap.Result(prefix, "pass" if status == 0 else "fail",
@@ -350,7 +357,8 @@ def run(profile, kernel, selftests, logdir, echo=None):
                 outcome.results.append(tap.Result(
                     f"{profile.name}/{step.name}", "fail", "never started: the VM stopped before it"))
             continue
-        outcome.results.extend(_step_results(profile, step, output, status, timed_out))
+        outcome.results.extend(_step_results(profile, step, output, status, timed_out,
+                                             proc.returncode))
     if booted and not done and all(s.name in steps for s in profile.steps):
         outcome.results.append(tap.Result(f"{profile.name}/poweroff", "fail",
                                           "the VM did not reach the end of /init"))
